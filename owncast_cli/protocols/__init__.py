@@ -1,0 +1,1 @@
+"""Sans-IO wire formats: bytes in, events out, bytes to send. No trio, no sockets, no clock."""
