@@ -1,0 +1,5 @@
+"""``python -m owncast_cli``."""
+
+from owncast_cli.cli import main
+
+main()

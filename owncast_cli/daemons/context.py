@@ -1,0 +1,40 @@
+"""The context a daemon's ``serve()`` receives: settings plus the process's shared resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import trio
+
+from owncast_cli.config import ConfigStore
+from owncast_cli.settings import Settings
+
+if TYPE_CHECKING:
+    from owncast_cli.bus import Bus
+    from owncast_cli.db import Database
+    from owncast_cli.plugins import PluginHost
+
+
+@dataclass(frozen=True)
+class Context:
+    """One per process: ``run-all`` hands the same one to every daemon it runs."""
+
+    settings: Settings
+    db: Database
+    bus: Bus
+    plugins: PluginHost
+    #: Set on SIGTERM/SIGINT: daemons stop accepting, finish what they hold, and return.
+    stopping: trio.Event = field(default_factory=trio.Event)
+
+    @property
+    def config(self) -> ConfigStore:
+        return ConfigStore(self.db)
+
+    async def get_config(self, name: str) -> object:
+        store = self.config
+        return await self.db.run(lambda: store.get(name))
+
+    async def config_values(self) -> dict[str, object]:
+        store = self.config
+        return await self.db.run(store.all)

@@ -1,0 +1,32 @@
+"""The daemons in start order, each named by where its ``serve()`` lives (imported lazily)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+ServeFn = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DaemonSpec:
+    name: str
+    target: str  # "package.module:function"
+    help: str
+
+    def load(self) -> ServeFn:
+        module, _, attr = self.target.partition(":")
+        fn: Any = getattr(importlib.import_module(module), attr)
+        return fn
+
+
+#: Dependency order: run-all starts them in this order and stops them in reverse.
+DAEMONS: dict[str, DaemonSpec] = {
+    spec.name: spec
+    for spec in (
+        DaemonSpec("serve", "owncast_cli.serve.daemon:serve",
+                   "The HTTP front door: public API, HLS and pages (port 8080)."),
+    )
+}

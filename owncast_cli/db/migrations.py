@@ -1,0 +1,83 @@
+"""Ordered schema migrations; the schema version is the number of migrations applied."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from owncast_cli.db.database import Database
+
+# Each entry is one migration: a list of statements applied in one transaction. Append only:
+# never edit a migration that has shipped, add a new one.
+MIGRATIONS: list[list[str]] = [
+    # 1: config store, event log, subscriber cursors, daemon registry, runtime state.
+    [
+        """CREATE TABLE datastore (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            timestamp REAL NOT NULL
+        )""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            type TEXT NOT NULL,
+            source TEXT NOT NULL,
+            ts REAL NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX events_type ON events(type, id)",
+        """CREATE TABLE bus_cursors (
+            name TEXT PRIMARY KEY,
+            last_id INTEGER NOT NULL,
+            updated_at REAL NOT NULL
+        )""",
+        """CREATE TABLE daemons (
+            name TEXT PRIMARY KEY,
+            pid INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            restarts INTEGER NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE runtime (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(db: Database) -> int:
+    rows = db.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+    )
+    if not rows:
+        return 0
+    rows = db.execute("SELECT MAX(version) FROM schema_version")
+    return int(rows[0][0] or 0)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every pending migration, each in its own ``BEGIN IMMEDIATE`` transaction."""
+    applied: list[int] = []
+    with db.peewee.atomic("IMMEDIATE"):
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL)"
+        )
+    while True:
+        # Re-read inside the write lock so two processes migrating at once apply each step once.
+        with db.peewee.atomic("IMMEDIATE"):
+            have = current_version(db)
+            if have >= SCHEMA_VERSION:
+                return applied
+            for statement in MIGRATIONS[have]:
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (have + 1, time.time()),
+            )
+            applied.append(have + 1)

@@ -1,0 +1,1 @@
+"""The HTTP front door: quart-trio on hypercorn, answering Owncast's public API."""

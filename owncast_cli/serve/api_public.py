@@ -1,0 +1,77 @@
+"""Owncast's public API shapes: ``/api/status`` and ``/api/config``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from owncast_cli import __version__, state
+from owncast_cli.serve import markdown
+from owncast_cli.serve.platforms import social_icon
+
+MAX_SOCKET_PAYLOAD = 2048
+VERSION_STRING = f"Owncast (Python) v{__version__}"
+
+
+def status(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "serverTime": state.rfc3339(),
+        "lastConnectTime": stream["lastConnectTime"],
+        "lastDisconnectTime": stream["lastDisconnectTime"],
+        "versionNumber": __version__,
+        "online": bool(stream["online"]),
+    }
+    # Owncast omits the count when the admin hides it, and an unset title.
+    if not config["hide_viewer_count"]:
+        body["viewerCount"] = viewers["current"]
+    if config["stream_title"]:
+        body["streamTitle"] = config["stream_title"]
+    return body
+
+
+def _with_icon(handle: dict[str, str]) -> dict[str, str]:
+    icon = social_icon(handle["platform"])
+    return {**handle, "icon": icon} if icon else dict(handle)
+
+
+def web_config(config: dict[str, Any], *, follower_count: int = 0) -> dict[str, Any]:
+    server_url = config["server_url"]
+    host = urlparse(server_url).netloc if server_url else ""
+    push = config["browser_push_configuration"]
+    body: dict[str, Any] = {
+        "name": config["server_name"],
+        "summary": config["server_summary"],
+        "offlineMessage": markdown.render(config["custom_offline_message"]),
+        "logo": "/logo",
+        "tags": config["server_metadata_tags"],
+        "version": VERSION_STRING,
+        "nsfw": config["nsfw"],
+        "socketHostOverride": config["websocket_host_override"],
+        "extraPageContent": markdown.render(config["extra_page_content"]),
+        "socialHandles": [_with_icon(handle) for handle in config["social_handles"]],
+        "externalActions": config["external_actions"],
+        "customStyles": config["custom_styles"],
+        "appearanceVariables": config["custom_color_variable_values"],
+        "hideViewerCount": config["hide_viewer_count"],
+        "chatDisabled": config["chat_disabled"],
+        "chatSpamProtectionDisabled": not config["chat_spam_protection_enabled"],
+        "chatRequireAuthentication": config["chat_require_authentication"],
+        "maxSocketPayloadSize": MAX_SOCKET_PAYLOAD,
+        "autoplay": config["autoplay"],
+        "federation": {
+            "enabled": config["federation_enabled"],
+            "account": f"{config['federation_username']}@{host}",
+            "followerCount": follower_count,
+            "hideFollowersTab": config["federation_hide_followers_tab"],
+        },
+        "notifications": {
+            "browser": {
+                "enabled": bool(push.get("enabled")) and bool(config["browser_push_public_key"]),
+                "publicKey": config["browser_push_public_key"],
+            }
+        },
+        "authentication": {"indieAuthEnabled": bool(server_url)},
+    }
+    if config["stream_title"]:
+        body["streamTitle"] = config["stream_title"]
+    return body

@@ -1,0 +1,48 @@
+"""``owncast serve``: bind the front door on TCP and ``run/serve.sock``, serve until stopped."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import trio
+from hypercorn.config import Config
+from hypercorn.trio import serve as hypercorn_serve
+
+from owncast_cli.serve.app import create_app
+
+if TYPE_CHECKING:
+    from owncast_cli.daemons.context import Context
+
+logger = logging.getLogger("owncast.serve")
+
+
+async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
+    settings = ctx.settings
+    host = settings.web_host or str(await ctx.get_config("http_listen_address"))
+    port = settings.web_port if settings.web_port is not None else int(await ctx.get_config("http_port_number"))  # type: ignore[arg-type]
+    sock_path = settings.socket_path("serve")
+    if sock_path.exists():
+        sock_path.unlink()  # left by a crash: replace it
+
+    config = Config()
+    config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}", f"unix:{sock_path}"]
+    config.accesslog = logging.getLogger("owncast.http") if settings.verbose else None
+    config.errorlog = logging.getLogger("hypercorn.error")
+    config.graceful_timeout = 2.0
+    config.keep_alive_timeout = 30
+    app = create_app(ctx)
+
+    async with trio.open_nursery() as nursery:
+        binds = await nursery.start(
+            lambda task_status: hypercorn_serve(
+                app, config, shutdown_trigger=ctx.stopping.wait, task_status=task_status
+            )
+        )
+        logger.info("serving on %s", ", ".join(binds))
+        task_status.started(binds)
+    try:
+        os.unlink(sock_path)
+    except FileNotFoundError:
+        pass

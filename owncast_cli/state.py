@@ -1,0 +1,44 @@
+"""Runtime state shared between daemons through the ``runtime`` table (JSON values)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from owncast_cli.db import Database
+
+STREAM = "stream"
+VIEWERS = "viewers"
+
+
+def get(db: Database, key: str, default: Any = None) -> Any:
+    rows = db.execute("SELECT value FROM runtime WHERE key = ?", (key,))
+    return json.loads(rows[0][0]) if rows else default
+
+
+def put(db: Database, key: str, value: Any) -> None:
+    db.execute(
+        "INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) "
+        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, json.dumps(value), time.time()),
+    )
+
+
+def stream(db: Database) -> dict[str, Any]:
+    """``{"online", "lastConnectTime", "lastDisconnectTime", ...}`` as ingest last wrote it."""
+    value = get(db, STREAM) or {}
+    return {"online": False, "lastConnectTime": None, "lastDisconnectTime": None, **value}
+
+
+def viewers(db: Database) -> dict[str, int]:
+    value = get(db, VIEWERS) or {}
+    return {"current": 0, "sessionPeak": 0, "overallPeak": 0, **value}
+
+
+def rfc3339(ts: float | None = None) -> str:
+    """Owncast's JSON time format (Go's RFC 3339 with fractional seconds), in UTC."""
+    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc)
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
