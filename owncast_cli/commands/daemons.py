@@ -71,9 +71,9 @@ def _run(settings: Settings, persisted: dict[str, Any], restore_database: Path |
     except (OSError, RuntimeError) as exc:
         fail(str(exc))
     specs = [DAEMONS[name] for name in names]
-    if len(names) > 1:  # run-all: plugins may add daemons
+    if migrate:  # run-all: plugins may add daemons
         specs += plugins.extra_daemons()
-    source = "run-all" if len(names) > 1 else names[0]
+    source = "run-all" if migrate else names[0]
     try:
         trio.run(lambda: run_daemons(settings, db, specs, source=source, plugins=plugins))
     except (OSError, BaseExceptionGroup) as exc:

@@ -13,6 +13,21 @@ from owncast_cli.commands.options import data_options, json_option
 from owncast_cli.settings import Settings
 
 
+async def _exit_when_reader_leaves(scope: object) -> None:
+    """While no event comes, a closed pipe would go unnoticed: poll stdout for POLLERR."""
+    import select
+
+    import trio
+
+    poller = select.poll()
+    poller.register(sys.stdout.fileno(), 0)  # mask 0: report only errors and hang-ups
+    while True:
+        await trio.sleep(0.2)
+        if poller.poll(0):
+            scope.cancel()  # type: ignore[attr-defined]
+            return
+
+
 @click.group("events")
 def events_command() -> None:
     """Watch the event bus."""
@@ -39,7 +54,7 @@ def tail_command(settings: Settings, as_json: bool, since: int | None, types: tu
         e = event  # a compact, still machine-splittable line: id, type, source, data as JSON
         return f"{e.id}\t{e.type}\t{e.source}\t{json.dumps(e.data, separators=(',', ':'))}"  # type: ignore[attr-defined]
 
-    async def tail() -> None:
+    async def print_events() -> None:
         async with open_bus(db, settings.run_dir, "cli") as bus:
             async with bus.subscribe(since=since, types=types or None) as sub:
                 seen = 0
@@ -49,6 +64,12 @@ def tail_command(settings: Settings, as_json: bool, since: int | None, types: tu
                     seen += 1
                     if count is not None and seen >= count:
                         return
+
+    async def tail() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(_exit_when_reader_leaves, nursery.cancel_scope)
+            await print_events()
+            nursery.cancel_scope.cancel()
 
     try:
         trio.run(tail)

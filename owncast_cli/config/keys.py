@@ -119,8 +119,8 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("browser_push_public_key", S, "", v.text(1000), "VAPID public key.", internal=True),
     ConfigKey("browser_push_private_key", S, "", v.text(1000), "VAPID private key.", internal=True, secret=True),
     ConfigKey("has_configured_initial_notifications", B, False, v.boolean, "First-run notification defaults applied.", internal=True),
-    ConfigKey("server_init_date", S, "", v.text(64), "When the server first ran (RFC 3339).", internal=True),
+    ConfigKey("server_init_date", S, "", v.timestamp, "When the server first ran (RFC 3339).", internal=True),
     ConfigKey("peak_viewers_session", I, 0, v.integer(0, 2**31), "Peak viewers this session.", internal=True),
     ConfigKey("peak_viewers_overall", I, 0, v.integer(0, 2**31), "Peak viewers ever.", internal=True),
-    ConfigKey("last_disconnect_time", S, "", v.text(64), "When the last stream ended (RFC 3339).", internal=True),
+    ConfigKey("last_disconnect_time", S, "", v.timestamp, "When the last stream ended (RFC 3339).", internal=True),
 )

@@ -78,6 +78,20 @@ def clamped_latency(value: Any) -> int:
     return min(value, 4)
 
 
+def timestamp(value: Any) -> str:
+    """Empty, or an RFC 3339 time such as 2026-01-01T12:00:00Z."""
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        raise ConfigValueError("an RFC 3339 time such as 2026-01-01T12:00:00Z, or empty")
+    if value:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigValueError("an RFC 3339 time such as 2026-01-01T12:00:00Z, or empty") from None
+    return value
+
+
 def one_of(*choices: str) -> Validator:
     def check(value: Any) -> str:
         if value not in choices:

@@ -172,6 +172,13 @@ def _int_tag(lines: Iterable[Line], name: str) -> int | None:
         raise HlsError(f"#{name} needs a whole number, got {tag.value!r}") from None
 
 
+def _decimal_integer(name: str, text: str) -> int:
+    # RFC 8216 4.2: decimal-integer is unquoted digits.
+    if not (text.isascii() and text.isdigit()):
+        raise HlsError(f"{name} needs a decimal integer, got {text!r}")
+    return int(text)
+
+
 def format_duration(seconds: float) -> str:
     """An EXTINF duration written the way ffmpeg writes it (six decimals)."""
     return f"{seconds:.6f}"
@@ -257,7 +264,7 @@ class VariantStream:
     @property
     def bandwidth(self) -> int | None:
         value = self.attributes.get("BANDWIDTH")
-        return int(value) if value is not None else None
+        return _decimal_integer("BANDWIDTH", value) if value is not None else None
 
     @property
     def resolution(self) -> tuple[int, int] | None:
@@ -265,7 +272,7 @@ class VariantStream:
         if value is None:
             return None
         width, _, height = value.partition("x")
-        return int(width), int(height)
+        return _decimal_integer("RESOLUTION", width), _decimal_integer("RESOLUTION", height)
 
     @property
     def codecs(self) -> str | None:

@@ -82,6 +82,9 @@ class VideoTagInfo:
     enhanced: bool
     fourcc: str | None = None  # Enhanced RTMP only
     codec_id: int | None = None  # legacy FLV only
+    # AVC/HEVC AVCPacketType (legacy) or VideoPacketType (Enhanced RTMP; 4 = Metadata, e.g.
+    # ffmpeg's colour info in a frame of type 5, which is not a picture).
+    packet_type: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ class AudioTagInfo:
     sequence_header: bool  # AAC AudioSpecificConfig / Enhanced RTMP sequence start
     enhanced: bool
     fourcc: str | None = None
+    packet_type: int | None = None  # AACPacketType (legacy AAC) or AudioPacketType
 
 
 def _fourcc(body: bytes, offset: int) -> str | None:
@@ -132,7 +136,8 @@ def parse_video_tag(body: bytes) -> VideoTagInfo | None:
         sequence = codec_id in _LEGACY_WITH_PACKET_TYPE and packet_type == 0
         return VideoTagInfo(VIDEO_CODEC_IDS.get(codec_id, UNKNOWN), frame_type,
                             frame_type in (FrameType.KEY, FrameType.GENERATED_KEY),
-                            sequence, False, None, codec_id)
+                            sequence, False, None, codec_id,
+                            packet_type if codec_id in _LEGACY_WITH_PACKET_TYPE else None)
     # Enhanced RTMP: IsExHeader, 3 bits frame type, 4 bits packet type, then a FourCC.
     frame_type, packet_type, offset = (b0 >> 4) & 0x07, b0 & 0x0F, 1
     while packet_type == ExPacketType.MOD_EX:
@@ -155,7 +160,7 @@ def parse_video_tag(body: bytes) -> VideoTagInfo | None:
     codec = VIDEO_FOURCCS.get(fourcc, UNKNOWN) if fourcc is not None else UNKNOWN
     sequence = packet_type in (ExPacketType.SEQUENCE_START, ExPacketType.MPEG2TS_SEQUENCE_START)
     keyframe = frame_type in (FrameType.KEY, FrameType.GENERATED_KEY)
-    return VideoTagInfo(codec, frame_type, keyframe, sequence, True, fourcc, None)
+    return VideoTagInfo(codec, frame_type, keyframe, sequence, True, fourcc, None, packet_type)
 
 
 def parse_audio_tag(body: bytes) -> AudioTagInfo | None:
@@ -169,9 +174,9 @@ def parse_audio_tag(body: bytes) -> AudioTagInfo | None:
     sound_format = body[0] >> 4
     if sound_format != _SOUND_FORMAT_EX_HEADER:
         # FLV spec E.4.2.1: for AAC, byte 1 is AACPacketType (0 = AudioSpecificConfig).
-        sequence = sound_format == 10 and len(body) > 1 and body[1] == 0
-        return AudioTagInfo(AUDIO_FORMATS.get(sound_format, UNKNOWN), sound_format, sequence,
-                            False)
+        packet_type = body[1] if sound_format == 10 and len(body) > 1 else None
+        return AudioTagInfo(AUDIO_FORMATS.get(sound_format, UNKNOWN), sound_format,
+                            packet_type == 0, False, None, packet_type)
     packet_type, offset = body[0] & 0x0F, 1
     while packet_type == _AUDIO_MOD_EX:
         skipped = _skip_mod_ex(body, offset)
@@ -186,7 +191,7 @@ def parse_audio_tag(body: bytes) -> AudioTagInfo | None:
     fourcc = _fourcc(body, offset)
     codec = AUDIO_FOURCCS.get(fourcc, UNKNOWN) if fourcc is not None else UNKNOWN
     return AudioTagInfo(codec, sound_format, packet_type == ExPacketType.SEQUENCE_START, True,
-                        fourcc)
+                        fourcc, packet_type)
 
 
 def _number_as_fourcc(value: float) -> str | None:
