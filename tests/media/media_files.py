@@ -9,7 +9,7 @@ import pytest
 
 from owncast_cli.media.ffmpeg import load_ffmpeg
 
-FFMPEG_TIMEOUT = 20.0
+FFMPEG_TIMEOUT = 10.0
 
 
 def run_ffmpeg(argv: list[str]) -> subprocess.CompletedProcess[bytes]:

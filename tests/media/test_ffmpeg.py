@@ -23,8 +23,8 @@ from owncast_cli.media.ffmpeg import (
     supported_h264_encoders,
 )
 
-# Trimmed from `ffmpeg -hide_banner -encoders` of the imageio-ffmpeg n9.0.2 build, plus a
-# videotoolbox row from a macOS build.
+# Trimmed from `ffmpeg -hide_banner -encoders` of the imageio-ffmpeg n9.0.2 build, plus an
+# h264_videotoolbox row (that build has none) written in the same layout.
 ENCODERS = """\
 Encoders:
  V..... = Video
@@ -81,7 +81,7 @@ def test_supported_h264_encoders_in_preference_order() -> None:
 
 @pytest.mark.parametrize(("text", "muxers"), [
     (MUXERS, {"3g2", "hls", "mpegts", "alsa"}),
-    # Debian's ffmpeg 5.1 lists "mov,mp4,..." style names too.
+    # Hand-made rows: two-letter flag columns and comma-separated names.
     (" ---\n  E mp4             MP4 (MPEG-4 Part 14)\n DE mov,mp4x   QuickTime\n", {"mp4", "mov", "mp4x"}),
 ])
 def test_parse_muxers(text: str, muxers: set[str]) -> None:

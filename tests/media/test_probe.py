@@ -8,7 +8,8 @@ import pytest
 
 from owncast_cli.media.probe import MediaProbeError, parse_ffmpeg_banner, parse_ffprobe_json, probe_media
 
-# ffmpeg n9.0.2 describing the sample FLV and one of the transcoder's segments.
+# ffmpeg n9.0.2 describing the sample FLV, a transcoder segment, and a 5.1 AAC stream with a
+# language tag.
 FLV_BANNER = """\
 Input #0, flv, from 'in.flv':
   Metadata:
@@ -20,11 +21,21 @@ At least one output file must be specified
 """
 
 TS_BANNER = """\
-Input #0, mpegts, from 'stream-abc-0.ts':
-  Duration: 00:00:01.02, start: 1.423000, bitrate: 699 kb/s
-  Program 1
-  Stream #0:0[0x100]: Video: h264 (Constrained Baseline) ([27][0][0][0] / 0x001B), yuv420p(progressive), 320x180 [SAR 1:1 DAR 16:9], 30 fps, 30 tbr, 90k tbn
-  Stream #0:1[0x101](eng): Audio: aac (LC) ([15][0][0][0] / 0x000F), 48000 Hz, 5.1, fltp, 96 kb/s
+Input #0, mpegts, from 'o7/0/stream-abc-1.ts':
+  Duration: 00:00:01.00, start: 2.423222, bitrate: 702 kb/s
+  Program 1 
+    Metadata:
+      service_name    : Service01
+      service_provider: FFmpeg
+  Stream #0:0[0x100]: Video: h264 (Constrained Baseline) ([27][0][0][0] / 0x001B), yuv420p(progressive), 320x180 [SAR 1:1 DAR 16:9], 30 fps, 30 tbr, 90k tbn, start 2.423222
+  Stream #0:1[0x101]: Audio: aac (LC) ([15][0][0][0] / 0x000F), 44100 Hz, mono, fltp, 98 kb/s, start 2.444700
+At least one output file must be specified
+"""
+
+SURROUND_BANNER = """\
+Input #0, mpegts, from 'a51.ts':
+  Duration: 00:00:00.95, start: 1.400000, bitrate: 230 kb/s
+  Stream #0:0[0x100](eng): Audio: aac (LC) ([15][0][0][0] / 0x000F), 44100 Hz, 5.1, fltp, 171 kb/s, start 1.400000
 """
 
 
@@ -32,9 +43,12 @@ Input #0, mpegts, from 'stream-abc-0.ts':
     (FLV_BANNER, {"format": "flv", "duration": 4.02, "streams": [
         {"index": 0, "type": "video", "codec": "h264", "width": 640, "height": 360, "fps": 30.0},
         {"index": 1, "type": "audio", "codec": "aac", "sample_rate": 44100, "channels": 1}]}),
-    (TS_BANNER, {"format": "mpegts", "duration": 1.02, "streams": [
+    (TS_BANNER, {"format": "mpegts", "duration": 1.0, "streams": [
         {"index": 0, "type": "video", "codec": "h264", "width": 320, "height": 180, "fps": 30.0},
-        {"index": 1, "type": "audio", "codec": "aac", "sample_rate": 48000, "channels": 6}]}),
+        {"index": 1, "type": "audio", "codec": "aac", "sample_rate": 44100, "channels": 1}]}),
+    (SURROUND_BANNER, {"format": "mpegts", "duration": 0.95, "streams": [
+        {"index": 0, "type": "audio", "codec": "aac", "sample_rate": 44100, "channels": 6}]}),
+    # Shaped by hand: a multi-name demuxer, no duration, a layout ffmpeg has no name for.
     ("Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':\n  Duration: N/A\n"
      "  Stream #0:0(und): Audio: opus, 48000 Hz, 3 channels, fltp\n",
      {"format": "mov", "duration": None, "streams": [

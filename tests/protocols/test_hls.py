@@ -29,7 +29,7 @@ from owncast_cli.protocols.hls import (
     target_duration,
 )
 
-# Captured from the bundled ffmpeg n9.0.2 running the transcoder argv (latency level 0).
+# Trimmed from the bundled ffmpeg n9.0.2 running the transcoder argv (latency level 0).
 FFMPEG_MEDIA = """\
 #EXTM3U
 #EXT-X-VERSION:6
@@ -170,6 +170,14 @@ def test_bad_numbers_raise_hls_error() -> None:
         _ = parse_media_playlist("#EXTM3U\n#EXT-X-TARGETDURATION:x\n").target_duration
     with pytest.raises(HlsError, match="EXTINF"):
         _ = parse_media_playlist("#EXTM3U\n#EXTINF:abc,\na.ts\n").segments[0].duration
+
+
+@pytest.mark.parametrize("attributes", ["BANDWIDTH=lots", "BANDWIDTH=1,RESOLUTION=wide", "BANDWIDTH=1,RESOLUTION=1x",
+                                        'BANDWIDTH="1'])
+def test_bad_stream_inf_values_raise_hls_error(attributes: str) -> None:
+    variant = parse_master_playlist(f"#EXTM3U\n#EXT-X-STREAM-INF:{attributes}\na.m3u8\n").variants[0]
+    with pytest.raises(HlsError):
+        _ = (variant.bandwidth, variant.resolution)
 
 
 def test_unknown_tags_comments_and_blank_lines_are_kept() -> None:
