@@ -113,6 +113,11 @@ class RTMPPublishClient:
         """Any AMF0 command, command object included in `args`."""
         self._command(_COMMAND_CSID, stream_id, name, transaction, *args)
 
+    def send_message(self, csid: int, type_id: int, stream_id: int, timestamp: int,
+                     body: bytes) -> None:
+        """Any message as it is (for tests of odd peers)."""
+        self._send(csid, type_id, stream_id, timestamp, body)
+
     def unpublish(self) -> None:
         """FCUnpublish then deleteStream, as ffmpeg closes a publishing session."""
         self._command(_COMMAND_CSID, 0, "FCUnpublish", 5.0, None, self.stream_name)
