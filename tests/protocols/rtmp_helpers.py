@@ -20,7 +20,8 @@ def seeded_random(seed: int = 1) -> Callable[[int], bytes]:
 
 def drive(server: RTMPServerConnection, data: bytes, *, accept: bool = True) -> list[Event]:
     """Feed bytes and collect every event, deciding publish requests on the spot."""
-    server.receive_data(data)
+    if data:  # b"" would mean EOF
+        server.receive_data(data)
     events: list[Event] = []
     for event in server.events():
         events.append(event)
