@@ -81,7 +81,10 @@ def mutate(data: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
     out = bytearray(data)
     for kind, where, arg in mutations:
         # Most mutations land after the handshake, where the chunk stream starts.
-        position = HANDSHAKE + where % max(1, len(out) - HANDSHAKE) if where % 8 else where % len(out)
+        if where % 8:
+            position = HANDSHAKE + where % max(1, len(out) - HANDSHAKE)
+        else:
+            position = where % max(1, len(out))
         if kind == "flip" and position < len(out):
             out[position] ^= int(arg)  # type: ignore[call-overload]
         elif kind == "set" and position < len(out):
