@@ -62,6 +62,7 @@ class RTMPServerConnection:
         self.bytes_received = 0
         self.dropped_messages = 0  # media and data that arrived while not publishing
         self._handshake_buf = bytearray()
+        self._digest = False  # the client used the FP9 digest handshake
         self._reader = ChunkReader(max_message_size=max_message_size)
         self._writer = ChunkWriter(compress=False)
         self._out = bytearray()
@@ -205,7 +206,9 @@ class RTMPServerConnection:
         self._out += self._writer.write(csid, type_id, stream_id, 0, body)
 
     def _maybe_acknowledge(self) -> None:
-        # RTMP spec 5.4.3: acknowledge each time a window's worth of bytes has arrived.
+        # RTMP spec 5.4.3: acknowledge each time a window's worth of bytes has arrived. The
+        # count starts at the first handshake byte, as librtmp counts, and wraps at 2**32
+        # on the wire.
         if self._ack_window and self.bytes_received - self._last_ack >= self._ack_window:
             self._last_ack = self.bytes_received
             self._send(_CONTROL_CSID, MessageType.ACKNOWLEDGEMENT, 0,
