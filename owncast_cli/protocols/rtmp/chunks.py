@@ -47,7 +47,7 @@ class _ChunkStream:
 
     __slots__ = (
         "csid", "timestamp", "delta", "length", "type_id", "stream_id",
-        "extended", "ext_field", "remaining", "parts",
+        "extended", "ext_field", "remaining", "body",
     )
 
     def __init__(self, csid: int) -> None:
@@ -60,7 +60,8 @@ class _ChunkStream:
         self.extended = False  # the last fmt 0/1/2 header used the extended timestamp
         self.ext_field = 0  # and this was its value
         self.remaining = 0  # bytes still missing from the current message; 0 = none started
-        self.parts: list[bytearray] = []
+        # The message so far; grows as chunks arrive, never sized from the declared length.
+        self.body = bytearray()
 
 
 class ChunkReader:
@@ -92,7 +93,7 @@ class ChunkReader:
     @property
     def buffered(self) -> int:
         """Bytes held: unparsed input plus payload of unfinished messages."""
-        partial = sum(len(p) for st in self._streams.values() for p in st.parts)
+        partial = sum(len(st.body) for st in self._streams.values())
         return len(self._buf) - self._pos + partial
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
@@ -109,7 +110,7 @@ class ChunkReader:
         if st is not None and st.remaining:
             self._reserved -= st.length
             st.remaining = 0
-            st.parts.clear()
+            st.body = bytearray()
 
     def _new_stream(self, csid: int) -> _ChunkStream:
         if len(self._streams) >= MAX_CHUNK_STREAMS:
@@ -128,8 +129,8 @@ class ChunkReader:
 
     def _finish(self, st: _ChunkStream) -> Message:
         self._reserved -= st.length
-        body = b"".join(st.parts)
-        st.parts.clear()
+        body = bytes(st.body)
+        st.body = bytearray()
         return Message(st.csid, st.type_id, st.stream_id, st.timestamp, body)
 
     def next_message(self) -> Message | None:  # noqa: C901 - one loop keeps the hot path fast
@@ -142,6 +143,9 @@ class ChunkReader:
             RTMPProtocolError: the chunk stream is malformed or exceeds the limits.
         """
         buf = self._buf
+        # Payload is copied out through a view: one copy per chunk, no temporary slice.
+        # (The view is released before receive_data can resize the buffer.)
+        view = memoryview(buf)
         pos = self._pos
         end = len(buf)
         chunk_size = self.chunk_size
@@ -156,7 +160,7 @@ class ChunkReader:
                         return None
                     if take > self._chunk_left:
                         take = self._chunk_left
-                    st.parts.append(buf[pos : pos + take])
+                    st.body += view[pos : pos + take]
                     pos += take
                     st.remaining -= take
                     self._chunk_left -= take
@@ -255,23 +259,24 @@ class ChunkReader:
                 if avail >= n:
                     pos = hp + n
                     st.remaining -= n
-                    if not st.remaining and not st.parts:
-                        # A message in one chunk: skip the parts list.
+                    if not st.remaining and not st.body:
+                        # A message in one chunk: no accumulation needed.
                         self._reserved -= st.length
                         return Message(st.csid, st.type_id, st.stream_id, st.timestamp,
-                                       bytes(buf[hp:pos]))
-                    st.parts.append(buf[hp:pos])
+                                       bytes(view[hp:pos]))
+                    st.body += view[hp:pos]
                     if not st.remaining:
                         return self._finish(st)
                 else:
                     pos = end
-                    st.parts.append(buf[hp:end])
+                    st.body += view[hp:end]
                     st.remaining -= avail
                     self._cur = st
                     self._chunk_left = n - avail
                     return None
         finally:
             self._pos = pos
+            view.release()
 
 
 def encode_basic_header(fmt: int, csid: int) -> bytes:
