@@ -19,8 +19,12 @@ async def _exit_when_reader_leaves(scope: object) -> None:
 
     import trio
 
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (embedded use): nothing to watch
     poller = select.poll()
-    poller.register(sys.stdout.fileno(), 0)  # mask 0: report only errors and hang-ups
+    poller.register(fd, 0)  # mask 0: report only errors and hang-ups
     while True:
         await trio.sleep(0.2)
         if poller.poll(0):

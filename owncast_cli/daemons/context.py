@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -26,6 +26,9 @@ class Context:
     plugins: PluginHost
     #: Set on SIGTERM/SIGINT: daemons stop accepting, finish what they hold, and return.
     stopping: trio.Event = field(default_factory=trio.Event)
+    #: HTTP apps of daemons running in this process, by daemon name (e.g. "chat"): serve
+    #: dispatches their paths to them in-process, and proxies to ``run/<name>.sock`` otherwise.
+    http_apps: dict[str, Any] = field(default_factory=dict)
 
     @property
     def config(self) -> ConfigStore:
