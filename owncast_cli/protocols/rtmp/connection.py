@@ -174,9 +174,9 @@ class RTMPServerConnection:
         self._transition("accept_publish")
         self._send(_CONTROL_CSID, MessageType.USER_CONTROL, 0,
                    messages.user_control(UserControlEvent.STREAM_BEGIN, self.stream_id))
+        # The stream name is the stream key: not echoed, like nginx-rtmp's "Start publishing".
         self._send(_STATUS_CSID, MessageType.COMMAND_AMF0, self.stream_id, commands.on_status(
-            "status", "NetStream.Publish.Start", f"{self.stream_name} is now published.",
-            details=self.stream_name))
+            "status", "NetStream.Publish.Start", "Start publishing"))
 
     def reject_publish(self, description: str = "Invalid stream key.",
                        code: str = "NetStream.Publish.BadName") -> None:
