@@ -11,6 +11,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
 from owncast_cli.serve.app import create_app
+from owncast_cli.serve.mounts import Dispatcher
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -32,7 +33,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config.errorlog = logging.getLogger("hypercorn.error")
     config.graceful_timeout = 2.0
     config.keep_alive_timeout = 30
-    app = create_app(ctx)
+    app = Dispatcher(ctx, create_app(ctx))
 
     async with trio.open_nursery() as nursery:
         binds = await nursery.start(
