@@ -86,6 +86,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("s3_storage_config", J, {"enabled": False, "forcePathStyle": False}, v.s3_config, "S3-compatible storage for HLS.", secret=True),
     ConfigKey("video_serving_endpoint", S, "", v.url(), "Custom CDN or base URL for HLS."),
     ConfigKey("offline_clip_path", S, "", v.text(4096, single_line=True), "A .ts clip shown after the stream ends; empty for ours."),
+    ConfigKey("hls_offline_cleanup_seconds", N, 300.0, v.number(0, 86400), "After the stream has been offline this long, its HLS files are deleted."),
     # Directory.
     ConfigKey("directory_enabled", B, False, v.boolean, "List the server in the Owncast directory."),
     ConfigKey("directory_registration_key", S, "", v.text(256), "Key issued by the directory.", internal=True),
@@ -97,6 +98,8 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("chat_slur_filter_enabled", B, False, v.boolean, "Filter slurs from chat."),
     ConfigKey("chat_require_authentication", B, False, v.boolean, "Only authenticated users may chat."),
     ConfigKey("chat_offline_enabled", B, True, v.boolean, "Allow chat while the stream is offline."),
+    ConfigKey("chat_history_retention_hours", N, 2, v.number(0.01, 24 * 365), "Chat messages older than this many hours are deleted (Owncast keeps 2)."),
+    ConfigKey("chat_max_connections", I, 0, v.integer(0, 1_000_000), "Most chat websocket connections at once; 0 derives it from the open-file limit as Owncast does."),
     ConfigKey("blocked_usernames", J, ["owncast", "operator", "admin", "system"], v.string_list(lower=True), "Forbidden chat names."),
     ConfigKey("suggested_usernames", J, [], v.string_list(), "Names given to new chat users (used with 10 or more)."),
     # Federation.
