@@ -13,6 +13,8 @@ from owncast_cli import __version__
 COMMANDS: dict[str, str] = {
     "run-all": "owncast_cli.commands.daemons:run_all_command",
     "serve": "owncast_cli.commands.daemons:serve_command",
+    "ingest": "owncast_cli.commands.daemons:ingest_command",
+    "publish-test": "owncast_cli.commands.publish_test:publish_test_command",
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",
     "keys": "owncast_cli.commands.keys_cmd:keys_command",

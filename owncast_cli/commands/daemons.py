@@ -122,6 +122,7 @@ def _daemon_command(name: str) -> click.Command:
 
 
 serve_command = _daemon_command("serve")
+ingest_command = _daemon_command("ingest")
 
 
 @click.command("migrate")

@@ -28,5 +28,7 @@ DAEMONS: dict[str, DaemonSpec] = {
     for spec in (
         DaemonSpec("serve", "owncast_cli.serve.daemon:serve",
                    "The HTTP front door: public API, HLS and pages (port 8080)."),
+        DaemonSpec("ingest", "owncast_cli.ingest.daemon:serve",
+                   "The RTMP server encoders publish to (port 1935); FLV for the transcoder on run/ingest.sock."),
     )
 }

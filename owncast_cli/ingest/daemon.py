@@ -1,0 +1,154 @@
+"""``owncast ingest``: the RTMP listener, the one-broadcaster policy, and the stream's bus events."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import trio
+
+from owncast_cli import state
+from owncast_cli.ingest.publisher import Publisher
+from owncast_cli.ingest.relay import Relay, open_unix_listener
+
+if TYPE_CHECKING:
+    from owncast_cli.daemons.context import Context
+
+logger = logging.getLogger("owncast.ingest")
+
+LIVE_KEYS = ("stream_keys", "stream_takeover_grace_seconds", "stream_timeout_seconds")
+
+
+class Ingest:
+    """Owns the live stream: who publishes, the relay to the transcoder, and the announcements."""
+
+    def __init__(self, ctx: Context, nursery: trio.Nursery) -> None:
+        self.ctx = ctx
+        self.nursery = nursery
+        self.relay = Relay(self._dropped)
+        self.current: Publisher | None = None
+        self._keys: list[str] = []
+        self.grace = 3.0
+        self.stream_timeout = 10.0
+
+    async def load_settings(self) -> None:
+        config = await self.ctx.config_values()
+        override = self.ctx.settings.streamkey
+        self._keys = [override] if override else [k["key"] for k in config["stream_keys"]]  # type: ignore[index]
+        self.grace = float(config["stream_takeover_grace_seconds"])  # type: ignore[arg-type]
+        self.stream_timeout = float(config["stream_timeout_seconds"])  # type: ignore[arg-type]
+
+    def stream_keys(self) -> list[str]:
+        return self._keys
+
+    def claim(self, publisher: Publisher) -> str | None:
+        """Make ``publisher`` the live one, or say why not (another encoder is live)."""
+        current = self.current
+        if current is not None and not current.finished.is_set():
+            idle = current.idle_for()
+            if idle < self.grace:
+                return (f"another broadcaster ({current.remote}) is live and sent media {idle:.1f}s ago; "
+                        f"a new publisher takes over after {self.grace:.0f}s of silence")
+            logger.info("%s takes over from %s, silent for %.1fs", publisher.remote, current.remote, idle)
+            current.evict("replaced by a new publisher")
+            publisher.replaces = current
+        self.current = publisher
+        return None
+
+    async def announce(self, publisher: Publisher) -> None:
+        if publisher.replaces is not None:  # the replaced stream stops before this one starts
+            await publisher.replaces.finished.wait()
+        publisher.announced = True
+        cache = publisher.cache
+        self.relay.start(cache.preamble)
+        assert publisher.broadcaster is not None
+        b = publisher.broadcaster
+        details = {
+            "streamId": publisher.stream_id,
+            "hasVideo": cache.has_video,
+            "hasAudio": cache.has_audio,
+            "remoteAddr": publisher.remote,
+            "time": state.rfc3339(b.connected_at),
+            "streamDetails": b.details(),
+        }
+        db = self.ctx.db
+
+        def record() -> list[tuple[str, dict[str, Any]]]:
+            stream = state.stream(db)
+            stream.update(online=True, lastConnectTime=details["time"], streamId=publisher.stream_id,
+                          broadcaster={k: details[k] for k in ("remoteAddr", "time", "streamDetails")})
+            state.put(db, state.STREAM, stream)
+            return []
+
+        await self.ctx.bus.publish_many([("stream.started", details)], effect=record)
+        logger.info("stream %s started: %s", publisher.stream_id, details["streamDetails"])
+
+    async def finish(self, publisher: Publisher) -> None:
+        """A connection ended; if it was the live stream, the stream stops."""
+        if self.current is publisher:
+            self.current = None
+        if not publisher.announced:
+            return
+        self.relay.end()
+        now = time.time()
+        db = self.ctx.db
+        reason = publisher.end_reason
+
+        def record() -> list[tuple[str, dict[str, Any]]]:
+            stream = state.stream(db)
+            stream.update(online=False, lastDisconnectTime=state.rfc3339(now), broadcaster=None)
+            state.put(db, state.STREAM, stream)
+            store = self.ctx.config
+            return store.apply(store.plan({"last_disconnect_time": state.rfc3339(now)}))
+
+        await self.ctx.bus.publish_many(
+            [("stream.stopped", {"streamId": publisher.stream_id, "reason": reason})], effect=record)
+        logger.info("stream %s stopped: %s", publisher.stream_id, reason)
+
+    def _dropped(self, size: int) -> None:
+        logger.warning("the transcoder fell behind: dropped %d bytes of media up to a keyframe", size)
+        self.nursery.start_soon(self.ctx.bus.publish, "ingest.dropped", {"bytes": size})
+
+    async def watch_config(self) -> None:
+        async with self.ctx.bus.subscribe(types=["config.changed"]) as sub:
+            async for event in sub:
+                if event.data.get("key") in LIVE_KEYS:
+                    await self.load_settings()
+
+    async def handle(self, stream: trio.SocketStream) -> None:
+        try:
+            host, port = stream.socket.getpeername()[:2]
+            remote = f"{host}:{port}"
+        except OSError:
+            remote = "unknown"
+        await Publisher(self, stream, remote).run()
+
+
+async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
+    settings = ctx.settings
+    host = settings.rtmp_host or str(await ctx.get_config("rtmp_listen_address"))
+    port = settings.rtmp_port if settings.rtmp_port is not None else int(await ctx.get_config("rtmp_port_number"))  # type: ignore[arg-type]
+    sock_path = settings.socket_path("ingest")
+    async with trio.open_nursery() as nursery:
+        ingest = Ingest(ctx, nursery)
+        await ingest.load_settings()
+        rtmp_listeners = await trio.open_tcp_listeners(port, host=host)
+        relay_listener = await open_unix_listener(sock_path)
+        bound = rtmp_listeners[0].socket.getsockname()
+        shown_host = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        nursery.start_soon(trio.serve_listeners, ingest.handle, rtmp_listeners)
+        nursery.start_soon(trio.serve_listeners, ingest.relay.handle_reader, [relay_listener])
+        nursery.start_soon(ingest.watch_config)
+        logger.info("RTMP on rtmp://%s:%d/live, FLV for the transcoder on %s", shown_host, bound[1], sock_path)
+        task_status.started([f"rtmp://{shown_host}:{bound[1]}", f"unix:{sock_path}"])
+        await ctx.stopping.wait()
+        if ingest.current is not None:
+            ingest.current.evict("server shutting down")
+            with trio.move_on_after(2):
+                await ingest.current.finished.wait()
+        nursery.cancel_scope.cancel()
+    try:
+        sock_path.unlink()
+    except FileNotFoundError:
+        pass
