@@ -72,6 +72,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Server and ports (saved by --webserverport / --webserverip / --rtmpport as in Owncast).
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
+    ConfigKey("trusted_proxies", J, [], v.string_list(max_items=100, max_len=64), "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured."),
     ConfigKey("rtmp_port_number", I, 1935, v.port, "RTMP port.", live=False),
     ConfigKey("rtmp_listen_address", S, "0.0.0.0", v.ip_address, "RTMP listen address.", live=False),
     ConfigKey("admin_password_key", S, d.DEFAULT_ADMIN_PASSWORD, v.password, "Admin password (give the password; it is stored bcrypt-hashed).", secret=True),
