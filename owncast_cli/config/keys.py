@@ -41,6 +41,19 @@ class ConfigKey:
         return copy.deepcopy(value)
 
 
+def _networks(value: Any) -> list[str]:
+    """IP addresses or CIDR blocks (trusted reverse proxies)."""
+    import ipaddress
+
+    items = v.string_list(max_items=100, max_len=64)(value)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise v.ConfigValueError(f'a JSON list of IP addresses or CIDR blocks, e.g. ["127.0.0.1","10.0.0.0/8"] ({item!r} is neither)') from None
+    return items
+
+
 def _keys(*keys: ConfigKey) -> dict[str, ConfigKey]:
     return {k.name: k for k in keys}
 
@@ -72,7 +85,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Server and ports (saved by --webserverport / --webserverip / --rtmpport as in Owncast).
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
-    ConfigKey("trusted_proxies", J, [], v.string_list(max_items=100, max_len=64), "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured."),
+    ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured."),
     ConfigKey("rtmp_port_number", I, 1935, v.port, "RTMP port.", live=False),
     ConfigKey("rtmp_listen_address", S, "0.0.0.0", v.ip_address, "RTMP listen address.", live=False),
     ConfigKey("admin_password_key", S, d.DEFAULT_ADMIN_PASSWORD, v.password, "Admin password (give the password; it is stored bcrypt-hashed).", secret=True),
