@@ -77,10 +77,19 @@ def _run(settings: Settings, persisted: dict[str, Any], restore_database: Path |
     try:
         trio.run(lambda: run_daemons(settings, db, specs, source=source, plugins=plugins))
     except (OSError, BaseExceptionGroup) as exc:
-        logger.error("stopped with an error: %s", exc, exc_info=settings.verbose)
+        for leaf in _leaves(exc):
+            logger.error("stopped with an error: %s: %s", type(leaf).__name__, leaf,
+                         exc_info=leaf if settings.verbose else None)
         sys.exit(1)
     finally:
         db.close()
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    """The real errors inside trio's exception groups."""
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
 
 
 def _restore(settings: Settings, path: Path) -> None:
