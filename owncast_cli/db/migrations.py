@@ -46,6 +46,50 @@ MIGRATIONS: list[list[str]] = [
             updated_at REAL NOT NULL
         )""",
     ],
+    # 2: chat users, access tokens, messages and IP bans, in Owncast's table shapes
+    # (persistence/migrations/00001_init.sql). Times are epoch seconds; previous_names and
+    # scopes are JSON lists (a comma list cannot hold a name with a comma).
+    [
+        """CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            display_color INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            disabled_at REAL,
+            previous_names TEXT NOT NULL DEFAULT '[]',
+            namechanged_at REAL,
+            authenticated_at REAL,
+            scopes TEXT NOT NULL DEFAULT '[]',
+            type TEXT NOT NULL DEFAULT 'STANDARD',
+            last_used REAL
+        )""",
+        "CREATE INDEX users_display_name ON users(display_name)",
+        """CREATE TABLE user_access_tokens (
+            token TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            timestamp REAL NOT NULL
+        )""",
+        "CREATE INDEX user_access_tokens_user ON user_access_tokens(user_id)",
+        """CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            user_id TEXT,
+            body TEXT NOT NULL,
+            eventType TEXT NOT NULL,
+            hidden_at REAL,
+            timestamp REAL NOT NULL,
+            title TEXT,
+            subtitle TEXT,
+            image TEXT,
+            link TEXT
+        )""",
+        "CREATE INDEX messages_timestamp ON messages(timestamp)",
+        "CREATE INDEX messages_user ON messages(user_id)",
+        """CREATE TABLE ip_bans (
+            ip_address TEXT PRIMARY KEY,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

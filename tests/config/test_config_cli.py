@@ -58,6 +58,8 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "chat_slur_filter_enabled": (True, "x"),
     "chat_require_authentication": (True, "x"),
     "chat_offline_enabled": (False, "x"),
+    "chat_history_retention_hours": (48, 0),
+    "chat_max_connections": (500, -1),
     "blocked_usernames": (["root"], "root"),
     "suggested_usernames": (["alice", "bob"], [1, 2]),
     "federation_enabled": (True, "x"),
