@@ -1,13 +1,15 @@
-"""Owncast's public API shapes: ``/api/status`` and ``/api/config``."""
+"""Owncast's public API shapes: status, config, yp, social platforms, variants, emoji."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from owncast_cli import __version__, state
+from owncast_cli.media.variants import variants_from_json
 from owncast_cli.serve import markdown
-from owncast_cli.serve.platforms import social_icon
+from owncast_cli.serve.platforms import PLATFORMS, social_icon
 
 MAX_SOCKET_PAYLOAD = 2048
 VERSION_STRING = f"Owncast (Python) v{__version__}"
@@ -75,3 +77,54 @@ def web_config(config: dict[str, Any], *, follower_count: int = 0) -> dict[str, 
     if config["stream_title"]:
         body["streamTitle"] = config["stream_title"]
     return body
+
+
+def yp(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
+    """What the Owncast directory scrapes (``yp/api.go``)."""
+    body: dict[str, Any] = {
+        "name": config["server_name"],
+        "description": config["server_summary"],
+        "streamTitle": config["stream_title"],
+        "logo": "/logo",
+        "tags": config["server_metadata_tags"],
+        "social": [_with_icon(handle) for handle in config["social_handles"]],
+        "viewerCount": viewers["current"],
+        "overallMaxViewerCount": viewers["overallPeak"],
+        "sessionMaxViewerCount": viewers["sessionPeak"],
+        "nsfw": config["nsfw"],
+        "online": bool(stream["online"]),
+    }
+    if stream["lastConnectTime"]:
+        body["lastConnectTime"] = stream["lastConnectTime"]
+    return body
+
+
+def social_platforms() -> dict[str, dict[str, str]]:
+    """Owncast's ``/api/socialplatforms``: key -> {platform: display name, icon}."""
+    return {key: {"platform": name, "icon": f"/img/platformlogos/{icon}"}
+            for key, (name, icon) in PLATFORMS.items()}
+
+
+def video_variants(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The qualities the player can offer, in the order of the variant playlists."""
+    variants = variants_from_json(config["video_stream_output_variants"])
+    return [{"index": i, "name": v.display_name} for i, v in enumerate(variants)]
+
+
+EMOJI_SUFFIXES = (".png", ".gif", ".svg", ".jpg", ".jpeg", ".webp")
+
+
+def emoji(*folders: Path) -> list[dict[str, str]]:
+    """Custom emoji from the folders in order (the first wins a name), as ``[{name, url}]``."""
+    seen: dict[str, dict[str, str]] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() not in EMOJI_SUFFIXES or not path.is_file():
+                continue
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            seen.setdefault(path.stem, {"name": path.stem, "url": "/img/emoji/" + quote(relative.as_posix())})
+    return sorted(seen.values(), key=lambda e: e["name"])

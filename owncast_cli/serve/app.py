@@ -1,50 +1,95 @@
-"""The quart-trio application of the front door."""
+"""The quart-trio application of the front door: shared services, headers, errors, route modules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, jsonify, request
+from quart import Response, g, jsonify, request
 from quart_trio import QuartTrio
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from owncast_cli import state
-from owncast_cli.serve import api_public
+from owncast_cli.serve import security
+from owncast_cli.serve.liveconfig import LiveConfig
+from owncast_cli.serve.metrics import PlaybackMetrics
+from owncast_cli.serve.viewers import Viewers
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
+#: The shipped web page and its assets (share/web in this checkout).
+WEB_ROOT = Path(__file__).resolve().parents[2] / "share" / "web"
+#: Request bodies larger than this are refused with 413 (the API takes small JSON documents).
+MAX_BODY = 1 << 20
 
-def create_app(ctx: Context) -> QuartTrio:
-    app = QuartTrio("owncast", static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = 1 << 20
-    db = ctx.db
 
-    @app.get("/api/status")
-    async def get_status() -> Any:
-        def read() -> tuple[dict[str, Any], dict[str, int], dict[str, Any]]:
-            return state.stream(db), state.viewers(db), ctx.config.all()
+@dataclass
+class Services:
+    """What the routes share: the context, a live copy of the config, viewers and metrics."""
 
-        stream, viewers, config = await db.run(read)
-        return _no_cache(jsonify(api_public.status(stream, viewers, config)))
+    ctx: Context
+    live: LiveConfig
+    viewers: Viewers
+    metrics: PlaybackMetrics
+    web_root: Path = WEB_ROOT
+    _trusted_src: list[str] = field(default_factory=list)
+    _trusted: list[security.Network] = field(default_factory=list)
 
-    @app.get("/api/config")
-    async def get_config() -> Any:
-        config = await db.run(ctx.config.all)
-        return _no_cache(jsonify(api_public.web_config(config)))
+    @classmethod
+    def create(cls, ctx: Context) -> Services:
+        return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx))
+
+    def trusted(self) -> list[security.Network]:
+        source = self.live.values.get("trusted_proxies", [])
+        if source != self._trusted_src:
+            self._trusted_src, self._trusted = list(source), security.parse_networks(source)
+        return self._trusted
+
+    def client(self, peer: str, headers: Any) -> tuple[str, str]:
+        """(address, forwarded scheme) of the requester; see :func:`security.client_address`."""
+        return security.client_address(peer, headers, self.trusted())
+
+
+def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
+    from owncast_cli.serve import pages, routes_api, routes_media
+
+    svc = services or Services.create(ctx)
+    app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.config["SERVICES"] = svc
+
+    @app.before_request
+    async def identify() -> None:
+        client = request.scope.get("client") or ("", 0)
+        peer = client[0] if client and isinstance(client[0], str) else ""
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        g.client_ip, g.forwarded_proto = svc.client(peer, headers)
+
+    @app.after_request
+    async def harden(response: Response) -> Response:
+        for name, value in security.BASE_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.errorhandler(HTTPException)
     async def http_error(exc: HTTPException) -> Any:
         # Owncast's API answers errors as JSON; other paths get plain text.
         if request.path.startswith("/api/"):
             response = jsonify({"error": exc.description or exc.name})
-            response.status_code = exc.code or 500
-            return response
-        return Response(exc.description or exc.name, status=exc.code or 500, mimetype="text/plain")
+        else:
+            response = Response(exc.description or exc.name, mimetype="text/plain")
+        response.status_code = exc.code or 500
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
+    routes_api.register(app, svc)
+    routes_media.register(app, svc)
+    pages.register(app, svc)
     return app
 
 
-def _no_cache(response: Response) -> Response:
+def no_cache(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate"
     return response

@@ -10,7 +10,7 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
-from owncast_cli.serve.app import create_app
+from owncast_cli.serve.app import Services, create_app
 from owncast_cli.serve.mounts import Dispatcher
 
 if TYPE_CHECKING:
@@ -33,14 +33,20 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config.errorlog = logging.getLogger("hypercorn.error")
     config.graceful_timeout = 2.0
     config.keep_alive_timeout = 30
-    app = Dispatcher(ctx, create_app(ctx))
+    services = Services.create(ctx)
+    app = Dispatcher(ctx, create_app(ctx, services))
 
     async with trio.open_nursery() as nursery:
-        binds = await nursery.start(
-            lambda task_status: hypercorn_serve(
-                app, config, shutdown_trigger=ctx.stopping.wait, task_status=task_status
-            )
-        )
+        # Config first (routes read it), then the counters; all stop with the server.
+        await nursery.start(services.live.run)
+        await nursery.start(services.viewers.run)
+        await nursery.start(services.metrics.run)
+
+        async def http(*, task_status: trio.TaskStatus[list[str]]) -> None:
+            await hypercorn_serve(app, config, shutdown_trigger=ctx.stopping.wait, task_status=task_status)
+            nursery.cancel_scope.cancel()  # hypercorn drained its connections: stop the helpers
+
+        binds = await nursery.start(http)
         logger.info("serving on %s", ", ".join(binds))
         task_status.started(binds)
     try:

@@ -1,0 +1,82 @@
+"""Owncast's public ``/api`` routes (no authentication)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from quart import Response, g, jsonify, request
+from werkzeug.exceptions import BadRequest, NotFound
+
+from owncast_cli import state
+from owncast_cli.serve import api_public
+from owncast_cli.serve.app import no_cache
+from owncast_cli.serve.metrics import MetricsError, parse_report
+from owncast_cli.serve.viewers import client_id
+
+if TYPE_CHECKING:
+    from quart_trio import QuartTrio
+
+    from owncast_cli.serve.app import Services
+
+
+def register(app: QuartTrio, svc: Services) -> None:
+    db = svc.ctx.db
+
+    async def runtime() -> tuple[dict[str, Any], dict[str, int]]:
+        return await db.run(lambda: (state.stream(db), state.viewers(db)))
+
+    @app.get("/api/status")
+    async def get_status() -> Any:
+        stream, viewers = await runtime()
+        return no_cache(jsonify(api_public.status(stream, viewers, svc.live.values)))
+
+    @app.get("/api/config")
+    async def get_config() -> Any:
+        return no_cache(jsonify(api_public.web_config(svc.live.values)))
+
+    @app.get("/api/yp")
+    async def get_yp() -> Any:
+        # Owncast answers 404 unless the server is listed in the directory.
+        if not svc.live["directory_enabled"]:
+            raise NotFound("directory listing is not enabled on this server")
+        stream, viewers = await runtime()
+        return no_cache(jsonify(api_public.yp(stream, viewers, svc.live.values)))
+
+    @app.get("/api/socialplatforms")
+    async def get_social_platforms() -> Any:
+        return jsonify(api_public.social_platforms())
+
+    @app.get("/api/video/variants")
+    async def get_variants() -> Any:
+        return no_cache(jsonify(api_public.video_variants(svc.live.values)))
+
+    @app.get("/api/emoji")
+    async def get_emoji() -> Any:
+        import trio
+
+        folders = (svc.ctx.settings.emoji_dir, svc.web_root / "emoji")
+        return no_cache(jsonify(await trio.to_thread.run_sync(api_public.emoji, *folders)))
+
+    @app.get("/api/ping")
+    async def ping() -> Any:
+        svc.viewers.seen(g.client_ip, request.headers.get("User-Agent", ""))
+        return no_cache(Response("", status=200, mimetype="text/plain"))
+
+    @app.get("/api/followers")
+    async def get_followers() -> Any:
+        # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
+        for name in ("offset", "limit"):
+            value = request.args.get(name)
+            if value is not None and (not value.isdigit()):
+                raise BadRequest(f"{name} must be a non-negative integer")
+        return no_cache(jsonify({"total": 0, "results": []}))
+
+    @app.post("/api/metrics/playback")
+    async def post_playback_metrics() -> Any:
+        body = await request.get_json(force=True, silent=True)
+        try:
+            report = parse_report(body)
+        except MetricsError as exc:
+            raise BadRequest(str(exc)) from None
+        svc.metrics.add(client_id(g.client_ip, request.headers.get("User-Agent", "")), report)
+        return jsonify({"success": True, "message": "metrics recorded"})
