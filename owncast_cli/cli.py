@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "run-all": "owncast_cli.commands.daemons:run_all_command",
     "serve": "owncast_cli.commands.daemons:serve_command",
     "ingest": "owncast_cli.commands.daemons:ingest_command",
+    "transcode": "owncast_cli.commands.daemons:transcode_command",
     "publish-test": "owncast_cli.commands.publish_test:publish_test_command",
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",

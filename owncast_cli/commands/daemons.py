@@ -132,6 +132,7 @@ def _daemon_command(name: str) -> click.Command:
 
 serve_command = _daemon_command("serve")
 ingest_command = _daemon_command("ingest")
+transcode_command = _daemon_command("transcode")
 
 
 @click.command("migrate")

@@ -30,5 +30,7 @@ DAEMONS: dict[str, DaemonSpec] = {
                    "The HTTP front door: public API, HLS and pages (port 8080)."),
         DaemonSpec("ingest", "owncast_cli.ingest.daemon:serve",
                    "The RTMP server encoders publish to (port 1935); FLV for the transcoder on run/ingest.sock."),
+        DaemonSpec("transcode", "owncast_cli.transcode.daemon:serve",
+                   "ffmpeg from run/ingest.sock to HLS variants in data/hls (or S3), thumbnails, offline clip."),
     )
 }

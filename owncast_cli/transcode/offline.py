@@ -1,0 +1,104 @@
+"""The offline clip: ours, generated once per segment length, or the admin's, checked first."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from owncast_cli.media.probe import MediaProbeError, probe_media
+from owncast_cli.transcode.argv import build_offline_clip_argv
+
+GENERATE_TIMEOUT: Final = 60.0
+
+
+class OfflineClipError(ValueError):
+    """A configured offline clip cannot follow live segments; the message says why."""
+
+
+@dataclass(frozen=True)
+class OfflineClip:
+    """A clip ready to append: where it is, how long it lasts, the name it gets in playlists."""
+
+    path: Path
+    duration: float
+    uri: str
+    """``offline-<hash>.ts``: the content is in the name, so CDNs may cache it for long."""
+
+
+def _uri_for(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as clip:
+        for block in iter(lambda: clip.read(1 << 20), b""):
+            digest.update(block)
+    return f"offline-{digest.hexdigest()[:10]}.ts"
+
+
+def check_clip(ffmpeg_path: str, path: Path) -> OfflineClip:
+    """Check that ``path`` is an MPEG-TS segment with H.264 video a player can switch to.
+
+    Blocking (runs ffmpeg): call from a thread.
+
+    Raises:
+        OfflineClipError: missing, unreadable, not MPEG-TS, no H.264 video, or no duration.
+    """
+    if not path.is_file():
+        raise OfflineClipError(f"offline_clip_path {str(path)!r} is not a file")
+    try:
+        info = probe_media(ffmpeg_path, path, use_ffprobe=False)
+    except MediaProbeError as exc:
+        raise OfflineClipError(f"offline_clip_path {str(path)!r} is not readable media: {exc}") from None
+    if info["format"] != "mpegts":
+        raise OfflineClipError(f"offline_clip_path {str(path)!r} is {info['format']}, not an MPEG-TS (.ts) segment")
+    codecs = [s["codec"] for s in info["streams"] if s["type"] == "video"]
+    if codecs != ["h264"]:
+        raise OfflineClipError(f"offline_clip_path {str(path)!r} needs one H.264 video stream, has {codecs or 'none'}")
+    duration = info["duration"]
+    if not duration or duration <= 0:
+        raise OfflineClipError(f"offline_clip_path {str(path)!r} has no duration")
+    return OfflineClip(path, float(duration), _uri_for(path))
+
+
+def generated_clip_path(tmp_dir: Path, seconds: int) -> Path:
+    return tmp_dir / f"offline-{seconds}s.ts"
+
+
+def ensure_generated_clip(ffmpeg_path: str, tmp_dir: Path, seconds: int) -> OfflineClip:
+    """Our calm slate, ``seconds`` long (one segment, so the target duration holds); made once.
+
+    Blocking: call from a thread.
+
+    Raises:
+        OfflineClipError: ffmpeg could not make it (its error is in the message).
+    """
+    path = generated_clip_path(tmp_dir, seconds)
+    if not path.is_file():
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        argv = build_offline_clip_argv(ffmpeg_path, partial, float(seconds))
+        try:
+            done = subprocess.run(argv, capture_output=True, timeout=GENERATE_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            raise OfflineClipError(f"making the offline clip took longer than {GENERATE_TIMEOUT:g} s") from None
+        if done.returncode != 0:
+            partial.unlink(missing_ok=True)
+            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise OfflineClipError(f"ffmpeg could not make the offline clip: {tail}")
+        os.replace(partial, path)
+    return OfflineClip(path, float(seconds), _uri_for(path))
+
+
+def resolve_clip(ffmpeg_path: str, configured: str, tmp_dir: Path, seconds: int) -> tuple[OfflineClip, str | None]:
+    """The clip to use and, when the configured one was refused, why (ours is used then).
+
+    Blocking: call from a thread.
+    """
+    if configured:
+        try:
+            return check_clip(ffmpeg_path, Path(configured).expanduser()), None
+        except OfflineClipError as exc:
+            return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), f"{exc}; using the built-in clip"
+    return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), None
