@@ -107,14 +107,14 @@ class Transcoder:
         await self.publish("transcode.started", {
             "streamId": stream.stream_id, "variants": [v.to_json() for v in plan.variants],
             "latencyLevel": plan.latency.level, "codec": plan.codec, "storage": storage.name})
-        self.nursery.start_soon(self._run, session, values)
+        self.nursery.start_soon(self._run, session)
 
-    async def _run(self, session: Session, values: dict[str, Any]) -> None:
+    async def _run(self, session: Session) -> None:
         await session.run()
         if self.session is session:
             self.session = None
         if session.ended.is_set() and not self.ctx.stopping.is_set():
-            delay = float(values.get("hls_offline_cleanup_seconds", 300.0))
+            delay = float(await self.ctx.get_config("hls_offline_cleanup_seconds"))  # type: ignore[arg-type]
             self.nursery.start_soon(self._clear_later, session.storage, delay)
 
     async def _clear_later(self, storage: Storage, delay: float) -> None:

@@ -16,6 +16,7 @@ from owncast_cli.transcode.argv import MASTER_PLAYLIST, VARIANT_PLAYLIST
 
 #: Segments kept on local disk beyond the playlist (Owncast's local cleanup: segmentCount + 10).
 LOCAL_MARGIN: Final = 10
+_FILE_MODE: Final = 0o644
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -25,6 +26,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(raw)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; playlists are public
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -40,6 +42,7 @@ def copy_atomic(source: Path, target: Path) -> None:
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         try:
