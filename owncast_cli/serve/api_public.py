@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from owncast_cli import __version__, state
-from owncast_cli.media.variants import variants_from_json
+from owncast_cli.media.variants import StreamOutputVariant, VariantError
 from owncast_cli.serve import markdown
 from owncast_cli.serve.platforms import PLATFORMS, social_icon
 
@@ -107,8 +107,15 @@ def social_platforms() -> dict[str, dict[str, str]]:
 
 def video_variants(config: dict[str, Any]) -> list[dict[str, Any]]:
     """The qualities the player can offer, in the order of the variant playlists."""
-    variants = variants_from_json(config["video_stream_output_variants"])
-    return [{"index": i, "name": v.display_name} for i, v in enumerate(variants)]
+    out = []
+    for i, raw in enumerate(config["video_stream_output_variants"]):
+        try:
+            name = StreamOutputVariant.from_json(raw).display_name
+        except VariantError:
+            # The transcoder refuses this variant and says why; the menu still lists it.
+            name = str(raw.get("name") or f"Variant {i + 1}")
+        out.append({"index": i, "name": name})
+    return out
 
 
 EMOJI_SUFFIXES = (".png", ".gif", ".svg", ".jpg", ".jpeg", ".webp")

@@ -58,6 +58,8 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.config["SERVICES"] = svc
+    # "//" must reach the file checks (and be refused there), not be redirected to a merged path.
+    app.url_map.merge_slashes = False
 
     @app.before_request
     async def identify() -> None:

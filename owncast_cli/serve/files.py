@@ -100,10 +100,10 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
         if "empty" in str(exc):
             raise
         return None  # not numbers: ignore the header
-    if start < 0 or end < start:
-        return None
     if start >= size:
         raise ValueError("range starts past the end")
+    if end < start:
+        return None
     end = min(end, size - 1)
     return start, end - start + 1
 
