@@ -15,6 +15,8 @@ COMMANDS: dict[str, str] = {
     "serve": "owncast_cli.commands.daemons:serve_command",
     "ingest": "owncast_cli.commands.daemons:ingest_command",
     "transcode": "owncast_cli.commands.daemons:transcode_command",
+    "probe": "owncast_cli.commands.probe_cmd:probe_command",
+    "chat": "owncast_cli.commands.chat_cmd:chat_command",
     "publish-test": "owncast_cli.commands.publish_test:publish_test_command",
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",
