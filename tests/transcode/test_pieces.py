@@ -1,0 +1,78 @@
+"""The transcoder's small pieces: segment window, plan, prefixes, health, offline clip checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from owncast_cli.media.codecs import VideoCodec
+from owncast_cli.media.ffmpeg import FFmpegInfo, FFmpegSource
+from owncast_cli.protocols.hls import MediaPlaylist, Segment
+from owncast_cli.transcode.health import Throttle, health_report
+from owncast_cli.transcode.offline import OfflineClipError, check_clip, ensure_generated_clip, resolve_clip
+from owncast_cli.transcode.plan import plan_from_config, segment_prefix
+from owncast_cli.transcode.playlists import SegmentWindow
+from owncast_cli.transcode.progress import Progress
+
+
+def _playlist(first: int, last: int) -> MediaPlaylist:
+    return MediaPlaylist.new(1, [Segment.new(f"s-{n}.ts", 1.0) for n in range(first, last + 1)], media_sequence=first)
+
+
+def test_segment_window_reports_new_and_expired_segments() -> None:
+    window = SegmentWindow(keep=3)
+    first = window.update(_playlist(0, 1))
+    assert [s.uri for s in first.new] == ["s-0.ts", "s-1.ts"] and first.expired == ()
+    assert window.update(_playlist(0, 1)).new == ()
+    step = window.update(_playlist(1, 4))
+    assert [s.uri for s in step.new] == ["s-2.ts", "s-3.ts", "s-4.ts"] and step.expired == ("s-0.ts", "s-1.ts")
+    assert window.listed == ("s-2.ts", "s-3.ts", "s-4.ts")
+    with pytest.raises(ValueError):
+        SegmentWindow(0)
+
+
+@pytest.mark.parametrize(("stream_id", "restarts", "prefix"), [
+    ("77589ce18dab", 0, "77589ce18dab"), ("77589ce18dab", 2, "77589ce18dabr2"),
+    ("a/b%c-d", 0, "abcd"), ("", 1, "sr1"), ("x" * 40, 0, "x" * 12)])
+def test_segment_prefix(stream_id: str, restarts: int, prefix: str) -> None:
+    assert segment_prefix(stream_id, restarts) == prefix
+
+
+def _info(*codecs: VideoCodec) -> FFmpegInfo:
+    return FFmpegInfo("/bin/ffmpeg", "7.0", FFmpegSource.PATH, codecs, True, True, True)
+
+
+def test_plan_falls_back_to_an_available_codec() -> None:
+    values = {"video_stream_output_variants": [{"videoPassthrough": True}, {"videoBitrate": 800}],
+              "video_latency_level": 1, "video_codec": "h264_nvenc"}
+    plan = plan_from_config(values, _info(VideoCodec.LIBX264))
+    assert plan.codec == "libx264" and plan.warning and "h264_nvenc is not available" in plan.warning
+    assert (plan.latency.seconds_per_segment, plan.latency.segment_count, plan.best_index) == (2, 15, 0)
+    assert plan_from_config(values, _info(VideoCodec.LIBX264, VideoCodec.NVENC)).warning is None
+
+
+def test_health_report_and_throttle() -> None:
+    report = health_report(Progress(fps=24.0, speed=0.5, out_time_us=2_500_000), stream_id="s", restarts=1, ts="t")
+    assert report["outTimeSeconds"] == 2.5 and not report["healthy"] and "0.50x" in report["message"]
+    assert health_report(Progress(speed=1.0), stream_id="s", restarts=0, ts="t")["healthy"]
+    throttle = Throttle(5.0)
+    assert [throttle.due(t) for t in (0.0, 1.0, 4.9, 5.0, 6.0)] == [True, False, False, True, False]
+
+
+def test_offline_clip_is_generated_once_and_a_bad_configured_clip_is_refused(ffmpeg_path: str,
+                                                                          tmp_path: Path) -> None:
+    clip = ensure_generated_clip(ffmpeg_path, tmp_path, 1)
+    assert clip.duration == 1.0 and clip.uri.startswith("offline-") and clip.uri.endswith(".ts")
+    mtime = clip.path.stat().st_mtime_ns
+    assert ensure_generated_clip(ffmpeg_path, tmp_path, 1).path.stat().st_mtime_ns == mtime
+    checked = check_clip(ffmpeg_path, clip.path)
+    assert checked.duration == pytest.approx(1.0, abs=0.1) and checked.uri == clip.uri
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a video")
+    with pytest.raises(OfflineClipError, match="not readable media"):
+        check_clip(ffmpeg_path, bad)
+    with pytest.raises(OfflineClipError, match="is not a file"):
+        check_clip(ffmpeg_path, tmp_path / "missing.ts")
+    used, refused = resolve_clip(ffmpeg_path, str(bad), tmp_path, 1)
+    assert used.path == clip.path and refused and "using the built-in clip" in refused
