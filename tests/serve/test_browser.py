@@ -1,0 +1,152 @@
+"""The viewer page in headless chromium: plays live HLS, follows the stream going off and on, embeds.
+
+Screenshots of the live and offline page at 1280 and 375 px go to test-artifacts/ for a person to
+look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+import trio
+
+from tests.conftest import ROOT, RunningServer, owncast
+from tests.serve import cdp
+from tests.serve.conftest import prepared_datadir, start_serve
+from tests.serve.media import set_stream, start_live_hls, wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
+ARTIFACTS = ROOT / "test-artifacts"
+TITLE = "Browser test stream"
+
+
+class LiveSite:
+    def __init__(self, server: RunningServer) -> None:
+        self.server = server
+        self.ffmpeg: subprocess.Popen[bytes] | None = None
+
+    def go_live(self) -> None:
+        hls = self.server.datadir / "hls"
+        shutil.rmtree(hls, ignore_errors=True)
+        hls.mkdir()
+        self.ffmpeg = start_live_hls(hls)
+        wait_for(hls / "stream.m3u8")
+        wait_for(hls / "1" / "stream-2.ts")  # a few seconds buffered in every variant
+        set_stream(self.server.datadir, online=True)
+
+    def go_offline(self) -> None:
+        set_stream(self.server.datadir, online=False)
+        self.stop_ffmpeg()
+
+    def stop_ffmpeg(self) -> None:
+        if self.ffmpeg is not None and self.ffmpeg.poll() is None:
+            self.ffmpeg.terminate()
+            self.ffmpeg.wait(10)
+        self.ffmpeg = None
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LiveSite]:
+    datadir = prepared_datadir()
+    owncast("config", "set", "stream_title", TITLE, datadir=datadir, check=True)
+    owncast("config", "set", "custom_offline_message", "Back **tomorrow** at noon.", datadir=datadir, check=True)
+    running = start_serve(datadir)
+    live = LiveSite(running)
+    try:
+        running.wait_ready()
+        yield live
+    finally:
+        live.stop_ffmpeg()
+        if running.proc.poll() is None:
+            running.stop()
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+PLAYING = "(() => { const v = document.getElementById('video'); return v && v.currentTime > 1.5 && !v.paused; })()"
+OFFLINE_SHOWN = "!document.getElementById('offline').hidden && document.getElementById('player').hidden"
+
+
+async def _advances(page: cdp.Page) -> None:
+    """The video's clock moves on: real playback, not a poster."""
+    await page.wait_for(PLAYING, timeout=30)
+    first = await page.evaluate("document.getElementById('video').currentTime")
+    await page.wait_for(f"document.getElementById('video').currentTime > {first} + 0.5", timeout=10)
+
+
+async def test_live_offline_live_without_reload(site: LiveSite) -> None:
+    base = site.server.base_url
+    await trio.to_thread.run_sync(site.go_live)
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(1280, 800)
+        await page.goto(base + "/")
+        await _advances(page)
+        engine = await page.evaluate("document.getElementById('video').dataset.engine")
+        native = await page.evaluate("document.createElement('video').canPlayType('application/vnd.apple.mpegurl')")
+        assert engine == ("native" if native else "hlsjs")
+        assert await page.evaluate("document.getElementById('stream-title').textContent") == TITLE
+        await page.wait_for("!document.getElementById('viewer-count').hidden && "
+                            "Number(document.getElementById('viewer-number').textContent) >= 1", timeout=10)
+        options = await page.evaluate("[...document.getElementById('quality').options].map(o => o.textContent)")
+        assert options[0] == "Auto" and options[-1] == "Low" and len(options) == 3
+        assert await page.evaluate("document.getElementById('live-indicator').textContent") == "LIVE"
+        assert await page.evaluate("!document.getElementById('unmute').hidden")  # muted autoplay, obvious unmute
+        await page.evaluate("window.__sameDocument = true")
+        await page.screenshot(ARTIFACTS / "live-1280.png")
+        await page.viewport(375, 740)
+        await page.wait_for("document.getElementById('chat') === null || "
+                            "document.getElementById('chat').getBoundingClientRect().top >= "
+                            "document.getElementById('stage').getBoundingClientRect().bottom")
+        await page.screenshot(ARTIFACTS / "live-375.png")
+
+        await trio.to_thread.run_sync(site.go_offline)
+        await page.wait_for(OFFLINE_SHOWN, timeout=15)
+        text = await page.evaluate("document.getElementById('offline').innerText")
+        assert "tomorrow" in text and "Last live" in text
+        await page.screenshot(ARTIFACTS / "offline-375.png")
+        await page.viewport(1280, 800)
+        await page.screenshot(ARTIFACTS / "offline-1280.png")
+
+        await trio.to_thread.run_sync(site.go_live)
+        await page.wait_for("!document.getElementById('player').hidden", timeout=15)
+        await _advances(page)
+        assert await page.evaluate("window.__sameDocument === true")  # no reload happened
+        errors = [line for line in page.console if "exception" in line]
+        assert not errors, errors
+
+
+async def test_hlsjs_path_plays(site: LiveSite) -> None:
+    if site.ffmpeg is None:
+        await trio.to_thread.run_sync(site.go_live)
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(1280, 800)
+        await page.goto(site.server.base_url + "/?player=hlsjs")
+        await _advances(page)
+        assert await page.evaluate("document.getElementById('video').dataset.engine") == "hlsjs"
+        assert await page.evaluate("typeof window.Hls") == "function"
+        # Choosing a quality switches hls.js to that level and playback goes on.
+        await page.evaluate("(() => { const q = document.getElementById('quality'); q.value = '1';"
+                            " q.dispatchEvent(new Event('change')); })()")
+        await _advances(page)
+
+
+async def test_embeds_load_in_iframes(site: LiveSite) -> None:
+    if site.ffmpeg is None:
+        await trio.to_thread.run_sync(site.go_live)
+    host = site.server.datadir / "public" / "embeds.html"
+    host.write_text('<!doctype html><iframe id="v" src="/embed/video" width="640" height="360"></iframe>'
+                    '<iframe id="c" src="/embed/chat" width="320" height="360"></iframe>'
+                    '<iframe id="w" src="/embed/chat/readwrite" width="320" height="360"></iframe>')
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(1320, 400)
+        await page.goto(site.server.base_url + "/public/embeds.html")
+        frame = "document.getElementById('{}').contentDocument"
+        await page.wait_for(f"{frame.format('v')}.getElementById('video').currentTime > 1", timeout=30)
+        assert await page.evaluate(f"{frame.format('v')}.getElementById('chat') === null")
+        await page.wait_for(f"{frame.format('c')}.location.pathname === '/embed/chat/readonly'")
+        assert await page.evaluate(f"{frame.format('c')}.getElementById('chat').dataset.mode") == "readonly"
+        await page.wait_for(f"{frame.format('w')}.getElementById('chat')")
+        assert await page.evaluate(f"{frame.format('w')}.getElementById('chat').dataset.mode") == "readwrite"
+        await page.screenshot(ARTIFACTS / "embeds.png")
