@@ -12,6 +12,7 @@ from hypercorn.trio import serve as hypercorn_serve
 
 from owncast_cli.serve.app import Services, create_app
 from owncast_cli.serve.mounts import Dispatcher
+from owncast_cli.serve.proxy import UnixProxy
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -34,7 +35,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config.graceful_timeout = 2.0
     config.keep_alive_timeout = 30
     services = Services.create(ctx)
-    app = Dispatcher(ctx, create_app(ctx, services))
+    proxy = UnixProxy(ctx)
+    app = Dispatcher(ctx, create_app(ctx, services), proxy)
 
     async with trio.open_nursery() as nursery:
         # Config first (routes read it), then the counters; all stop with the server.
