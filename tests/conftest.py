@@ -49,15 +49,15 @@ def migrated(datadir: Path) -> Path:
 
 
 class RunningServer:
-    def __init__(self, proc: subprocess.Popen[str], datadir: Path, log: Path) -> None:
-        self.proc, self.datadir, self.log = proc, datadir, log
+    def __init__(self, proc: subprocess.Popen[str], datadir: Path, log: Path, started: float) -> None:
+        self.proc, self.datadir, self.log, self.started = proc, datadir, log, started
         self.base_url = ""
 
     def status(self) -> dict:
         return json.loads(owncast("status", "--json", datadir=self.datadir, check=True).stdout)
 
     def wait_ready(self, timeout: float = 20) -> None:
-        """Poll the daemon registry until serve reports its bound address (it is written once bound)."""
+        """Poll until this run published ``daemons.ready`` (every daemon bound), then read serve's URL."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -67,9 +67,14 @@ class RunningServer:
                 import sqlite3
 
                 try:
-                    rows = sqlite3.connect(db).execute(
-                        "SELECT detail FROM daemons WHERE name='serve' AND state='running'"
+                    conn = sqlite3.connect(db)
+                    ready = conn.execute(
+                        "SELECT 1 FROM events WHERE type = 'daemons.ready' AND ts >= ?", (self.started,)
                     ).fetchall()
+                    rows = conn.execute(
+                        "SELECT detail FROM daemons WHERE name='serve' AND state='running'"
+                    ).fetchall() if ready else []
+                    conn.close()
                 except sqlite3.OperationalError:
                     rows = []
                 if rows and rows[0][0].startswith("http://"):
@@ -77,6 +82,14 @@ class RunningServer:
                     return
             time.sleep(0.05)
         raise AssertionError(f"run-all not ready in {timeout}s:\n{self.log.read_text()}")
+
+    def detail(self, daemon: str) -> str:
+        """What a daemon reported when it bound (its addresses)."""
+        return {d["name"]: d["detail"] for d in self.status()["daemons"]}[daemon]
+
+    @property
+    def rtmp_port(self) -> int:
+        return int(self.detail("ingest").split(",")[0].rsplit(":", 1)[1])
 
     def stop(self, timeout: float = 5) -> int:
         if self.proc.poll() is None:
@@ -92,12 +105,13 @@ class RunningServer:
 
 def start_run_all(datadir: Path, *extra: str) -> RunningServer:
     log = datadir / "run-all.log"
+    started = time.time()
     proc = subprocess.Popen(
         [*OWNCAST, "run-all", "--datadir", str(datadir), "--webserverip", "127.0.0.1",
          "--webserverport", "0", "--rtmpport", "0", *extra],
         stdout=log.open("w"), stderr=subprocess.STDOUT, text=True, cwd=ROOT,
     )
-    return RunningServer(proc, datadir, log)
+    return RunningServer(proc, datadir, log, started)
 
 
 @pytest.fixture

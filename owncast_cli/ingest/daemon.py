@@ -89,6 +89,9 @@ class Ingest:
         if self.current is publisher:
             self.current = None
         if not publisher.announced:
+            if publisher.live:
+                logger.info("%s stopped publishing before sending decodable media (%s)",
+                            publisher.remote, publisher.end_reason)
             return
         self.relay.end()
         now = time.time()

@@ -58,6 +58,7 @@ class Publisher:
         self.scope = trio.CancelScope()
         self.finished = trio.Event()
         self.replaces: Publisher | None = None  # the silent publisher this one took over from
+        self.ending = False  # the encoder unpublished: finish this batch of events, then stop
 
     @property
     def live(self) -> bool:
@@ -108,19 +109,23 @@ class Publisher:
                     await self.stream.send_all(out)
                 except trio.BrokenResourceError:
                     return
-            if not data or conn.closing:
+            if not data or conn.closing or self.ending:
                 return
             if self.live:
-                if not self.announced and (self.broadcaster.ready()  # type: ignore[union-attr]
-                                           or time.monotonic() - self.accepted_at > ANNOUNCE_AFTER):
-                    await self.ingest.announce(self)
+                if not self.announced and time.monotonic() - self.accepted_at > ANNOUNCE_AFTER:
+                    await self.ingest.announce(self)  # a track's decoder config never came
                 deadline = trio.current_time() + self.ingest.stream_timeout - self.idle_for()
 
     async def _on_event(self, event: Event) -> None:
-        if isinstance(event, VideoReceived):
-            self._on_video(event)
-        elif isinstance(event, AudioReceived):
-            self._on_audio(event)
+        if isinstance(event, (VideoReceived, AudioReceived)):
+            if isinstance(event, VideoReceived):
+                self._on_video(event)
+            else:
+                self._on_audio(event)
+            # Announce at the first moment the stream can be decoded, in event order: a short
+            # stream may arrive in one read together with its unpublish.
+            if self.broadcaster is not None and not self.announced and self.broadcaster.ready():
+                await self.ingest.announce(self)
         elif isinstance(event, MetadataReceived):
             if self.broadcaster is not None:
                 self.broadcaster.on_metadata(event.metadata)
@@ -132,7 +137,7 @@ class Publisher:
         elif isinstance(event, (UnpublishRequested, StreamDeleted, StreamClosed)):
             if self.live:
                 self.end_reason = "unpublished"
-                self.scope.cancel()
+                self.ending = True
         elif isinstance(event, PlayRequested):
             logger.info("refused to play to %s: this server only accepts publishing", self.remote)
 

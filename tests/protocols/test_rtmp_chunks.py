@@ -244,3 +244,11 @@ def test_round_trip_random_messages(messages: list[Message], chunk_size: int,
             m for m in messages if m.chunk_stream_id == csid]
     assert len(got) == len(messages)
     assert reader.buffered == 0
+
+
+@pytest.mark.parametrize("first", [b"\xff", b"\xc3", b"\x83\x00\x00\x01"])
+def test_a_chunk_stream_cannot_start_with_a_type_2_or_3_header(first: bytes) -> None:
+    reader = ChunkReader()
+    reader.receive_data(first + b"\x00" * 16)
+    with pytest.raises(RTMPProtocolError, match="starts with a type"):
+        reader.next_message()

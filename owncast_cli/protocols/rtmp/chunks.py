@@ -192,6 +192,12 @@ class ChunkReader:
                 if st is None:
                     st = self._new_stream(csid)
                 fmt = b0 >> 6
+                if fmt >= 2 and st.type_id == 0:
+                    # RTMP spec 5.3.1.2: type 2 and 3 headers reuse the previous message's length
+                    # and type; a chunk stream that never had them cannot start with one.
+                    raise RTMPProtocolError(
+                        f"chunk stream {csid} starts with a type {fmt} header (no previous message)"
+                    )
 
                 if fmt == 3:
                     if st.remaining:
