@@ -32,5 +32,7 @@ DAEMONS: dict[str, DaemonSpec] = {
                    "The RTMP server encoders publish to (port 1935); FLV for the transcoder on run/ingest.sock."),
         DaemonSpec("transcode", "owncast_cli.transcode.daemon:serve",
                    "ffmpeg from run/ingest.sock to HLS variants in data/hls (or S3), thumbnails, offline clip."),
+        DaemonSpec("chat", "owncast_cli.chat.daemon:serve",
+                   "Owncast's websocket chat: users, moderation and history (/ws, /api/chat; run/chat.sock)."),
     )
 }

@@ -1,0 +1,65 @@
+"""``owncast chat``: the chat app on ``run/chat.sock``, and mounted in serve when in one process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+from typing import TYPE_CHECKING
+
+import trio
+from hypercorn.config import Config
+from hypercorn.trio import serve as hypercorn_serve
+
+from owncast_cli.chat.app import create_app
+from owncast_cli.chat.rules import MAX_FRAME_SIZE
+from owncast_cli.chat.service import ChatService
+
+if TYPE_CHECKING:
+    from owncast_cli.daemons.context import Context
+
+logger = logging.getLogger("owncast.chat")
+
+
+def _raise_open_file_limit() -> None:
+    # Every websocket is a file descriptor: take the hard limit the system allows, as Owncast
+    # sizes its connection limit from it.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError) as exc:
+            logger.debug("could not raise the open-file limit: %s", exc)
+
+
+async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
+    _raise_open_file_limit()
+    sock_path = ctx.settings.socket_path("chat")
+    if sock_path.exists():
+        sock_path.unlink()  # left by a crash: replace it
+    service = ChatService(ctx)
+    app = create_app(service)
+    config = Config()
+    config.bind = [f"unix:{sock_path}"]
+    config.accesslog = logging.getLogger("owncast.http") if ctx.settings.verbose else None
+    config.errorlog = logging.getLogger("hypercorn.error")
+    config.graceful_timeout = 2.0
+    # Frames beyond Owncast's read limit close the socket; let them arrive so the app can say so
+    # with 1009, but nothing much larger.
+    config.websocket_max_message_size = 4 * MAX_FRAME_SIZE
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(service.run)
+            binds = await nursery.start(
+                lambda task_status: hypercorn_serve(app, config, shutdown_trigger=ctx.stopping.wait,
+                                                    task_status=task_status)
+            )
+            ctx.http_apps["chat"] = app
+            logger.info("chat serving on %s", ", ".join(binds))
+            task_status.started(binds)
+    finally:
+        ctx.http_apps.pop("chat", None)
+        try:
+            os.unlink(sock_path)
+        except FileNotFoundError:
+            pass

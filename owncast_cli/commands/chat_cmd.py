@@ -1,0 +1,181 @@
+"""``owncast chat``: the chat daemon, and chat from the shell (tail, send, mod)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import rich_click as click
+
+from owncast_cli.commands.common import open_db, write_and_push
+from owncast_cli.commands.options import EXIT_USAGE, daemon_options, data_options, fail, json_option
+from owncast_cli.daemons.registry import DAEMONS
+from owncast_cli.settings import Settings
+
+#: The bus events `chat tail` shows: every event the chat daemon publishes.
+TAIL_TYPES = (
+    "chat.message", "chat.system", "chat.action", "chat.name_change", "chat.user_joined",
+    "chat.user_parted", "chat.visibility_update", "chat.user_disabled", "chat.user_enabled",
+    "chat.color_change",
+)
+_TAG = re.compile(r"<img[^>]*\balt=\"([^\"]*)\"[^>]*>|<[^>]+>")
+
+
+@click.group("chat", invoke_without_command=True,
+             help=DAEMONS["chat"].help + " Without a subcommand, runs the chat daemon alone (one "
+             "systemd unit); needs `owncast migrate` first.")
+@daemon_options
+@click.pass_context
+def chat_command(ctx: click.Context, settings: Settings, persisted: dict[str, Any],
+                 restore_database: Path | None) -> None:
+    if ctx.invoked_subcommand is None:
+        from owncast_cli.commands.daemons import _run
+
+        _run(settings, persisted, restore_database, ["chat"], migrate=False)
+
+
+def _plain(body: str) -> str:
+    """Chat HTML as terminal text: tags dropped, emoji as their :name:, entities decoded."""
+    return html.unescape(_TAG.sub(lambda m: m.group(1) or "", body)).strip()
+
+
+def _line(event_type: str, data: dict[str, Any]) -> str:
+    stamp = data.get("timestamp", "")
+    try:
+        clock = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+    except (ValueError, AttributeError):
+        clock = "--:--:--"
+    user = data.get("user") or {}
+    name = user.get("displayName", "")
+    kind = event_type.removeprefix("chat.")
+    if kind == "message":
+        return f"{clock} {name}: {_plain(data.get('body', ''))}"
+    if kind in ("system", "action"):
+        return f"{clock} * {_plain(data.get('body', ''))}"
+    if kind == "name_change":
+        return f"{clock} * {data.get('oldName', '')} is now known as {name}"
+    if kind == "user_joined":
+        return f"{clock} * {name} joined"
+    if kind == "user_parted":
+        return f"{clock} * {name} left"
+    if kind == "visibility_update":
+        state = "shown" if data.get("visible") else "hidden"
+        return f"{clock} * messages {state}: {', '.join(data.get('ids', []))}"
+    if kind in ("user_disabled", "user_enabled"):
+        return f"{clock} * {name} ({user.get('id', '')}) {kind.removeprefix('user_')}"
+    return f"{clock} * {name} changed colour to {data.get('newColor')}"
+
+
+@chat_command.command("tail")
+@data_options
+@json_option
+@click.option("--count", type=click.IntRange(1), default=None, help="Exit after this many events.")
+def tail_command(settings: Settings, as_json: bool, count: int | None) -> None:
+    """Print the live chat, one line per event (Owncast's event JSON with --json), until Ctrl-C."""
+    import trio
+
+    from owncast_cli.bus import open_bus
+    from owncast_cli.commands.events_cmd import _exit_when_reader_leaves
+
+    db = open_db(settings)
+
+    async def print_events() -> None:
+        async with open_bus(db, settings.run_dir, "cli") as bus:
+            async with bus.subscribe(types=TAIL_TYPES) as sub:
+                print("", end="", flush=True)
+                seen = 0
+                async for event in sub:
+                    text = json.dumps(event.data, separators=(",", ":")) if as_json else _line(event.type, event.data)
+                    sys.stdout.write(text + "\n")
+                    sys.stdout.flush()
+                    seen += 1
+                    if count is not None and seen >= count:
+                        return
+
+    async def tail() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(_exit_when_reader_leaves, nursery.cancel_scope)
+            await print_events()
+            nursery.cancel_scope.cancel()
+
+    try:
+        trio.run(tail)
+    except KeyboardInterrupt:
+        pass
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        db.close()
+
+
+def _chat_running(db: Any) -> bool:
+    from owncast_cli.daemons.records import all_records
+
+    return any(r.name == "chat" and r.alive for r in all_records(db))
+
+
+@chat_command.command("send")
+@data_options
+@click.argument("text")
+@click.option("--system", is_flag=True, help="Send as a SYSTEM message from the server (Markdown, not sanitised).")
+@click.option("--name", default=None, help="The bot name a plain message is sent as (default: the server name).")
+def send_command(settings: Settings, text: str, system: bool, name: str | None) -> None:
+    """Send TEXT to everyone in chat: a message from a bot user, or a system message with --system."""
+    from owncast_cli.chat.names import clean_display_name
+
+    if not text.strip():
+        fail("the message is empty: give the text to send", EXIT_USAGE)
+    if name is not None and not clean_display_name(name):
+        fail(f"--name {name!r} is empty once cleaned: give a visible name", EXIT_USAGE)
+    db = open_db(settings)
+    try:
+        running = _chat_running(db)
+        data: dict[str, Any] = {"body": text, "system": system}
+        if name is not None:
+            data["name"] = clean_display_name(name)
+        write_and_push(db, settings, lambda: [("chat.send_requested", data)])
+    finally:
+        db.close()
+    if not running:
+        click.echo("owncast: chat is not running; the message goes out when it starts", err=True)
+
+
+@chat_command.command("mod")
+@data_options
+@click.argument("user")
+@click.option("--revoke", is_flag=True, help="Take the moderator scope away instead.")
+def mod_command(settings: Settings, user: str, revoke: bool) -> None:
+    """Grant USER (a user id, or an exact display name) the chat moderator scope."""
+    from owncast_cli.chat import store
+    from owncast_cli.chat.events import MODERATOR_SCOPE
+
+    db = open_db(settings)
+    try:
+        target = store.user_by_id(db, user)
+        if target is None:
+            named = store.users_named(db, user)
+            if not named:
+                fail(f"no chat user with id or name {user!r}: `owncast chat tail` shows names and "
+                     "GET /api/moderation/chat/user/ID shows ids")
+            if len(named) > 1:
+                fail(f"{len(named)} chat users are named {user!r}; give one of their ids: "
+                     + ", ".join(u.id for u in named), EXIT_USAGE)
+            target = named[0]
+        scopes = set(target.scopes) - {MODERATOR_SCOPE} if revoke else set(target.scopes) | {MODERATOR_SCOPE}
+        user_id = target.id
+
+        def work() -> list[tuple[str, dict[str, Any]]]:
+            store.set_scopes(db, user_id, scopes)
+            return [("chat.user_updated", {"userId": user_id, "scopes": sorted(scopes)})]
+
+        write_and_push(db, settings, work)
+    finally:
+        db.close()
+    verb = "is no longer" if revoke else "is now"
+    click.echo(f"{target.display_name} ({user_id}) {verb} a chat moderator")
