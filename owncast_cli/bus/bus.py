@@ -263,6 +263,11 @@ async def open_bus(db: Any, run_dir: Path, source: str) -> AsyncIterator[Bus]:
                 with trio.move_on_after(5) as scope:
                     scope.shield = True
                     await bus._writer_done.wait()
+                    # Subscribers still owed a wake-up get it now, not at their next poll.
+                    with trio.move_on_after(0.5):
+                        while bus._pusher.owed:
+                            bus._pusher.retry_owed(0)
+                            await trio.sleep(0.002)
                 nursery.cancel_scope.cancel()
     finally:
         sock.close()

@@ -94,6 +94,7 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                     await bus.publish("daemons.ready", {"daemons": [s.name for s in specs]})
                     systemd.notify("READY=1")
                     nursery.start_soon(housekeeping, ctx, [s.name for s in specs])
+                    nursery.start_soon(db.checkpoint_forever)
                     if plugins.has_event_hooks() and "serve" in [s.name for s in specs]:
                         nursery.start_soon(plugins.dispatch_events, ctx)
                 nursery.cancel_scope.cancel()  # every daemon returned: stop the helpers too
@@ -108,7 +109,7 @@ def prepare_database(settings: Settings, *, migrate: bool) -> Database:
     from owncast_cli.db import open_database
 
     settings.ensure_dirs()
-    db = open_database(settings.db_path, migrate=migrate)
+    db = open_database(settings.db_path, migrate=migrate, background_checkpoints=True)
     if migrate:
         from owncast_cli.bus import log
         from owncast_cli.bus.push import push_sync

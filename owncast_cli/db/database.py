@@ -34,9 +34,15 @@ class Database:
     ``atomic()``) in a worker thread through :meth:`run`, never a peewee call in ``async def``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, background_checkpoints: bool = False) -> None:
         self.path = Path(path)
-        self.peewee = peewee.SqliteDatabase(str(self.path), pragmas=PRAGMAS, thread_safe=True)
+        pragmas = dict(PRAGMAS)
+        if background_checkpoints:
+            # SQLite's automatic checkpoint runs inside whichever commit crosses 1000 pages and
+            # fsyncs the database there: a 100-200 ms stall for that writer. Long-running daemons
+            # checkpoint from a background task instead (see checkpoint_forever).
+            pragmas["wal_autocheckpoint"] = 0
+        self.peewee = peewee.SqliteDatabase(str(self.path), pragmas=pragmas, thread_safe=True)
         # One worker thread at a time per process keeps writes short and ordered; reads are
         # cheap and SQLite serialises writers anyway.
         self._limiter = trio.CapacityLimiter(4)
@@ -74,6 +80,17 @@ class Database:
         """Apply pending migrations in order; returns the versions applied."""
         return migrations.migrate(self)
 
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Copy the WAL into the database without blocking writers (PASSIVE)."""
+        return tuple(self.execute("PRAGMA wal_checkpoint(PASSIVE)")[0])  # type: ignore[return-value]
+
+    async def checkpoint_forever(self, every: float = 1.0) -> None:
+        """The background checkpointer of a daemon process (opened with background_checkpoints)."""
+        while True:
+            await trio.sleep(every)
+            # Its own thread: an fsync here stalls nobody.
+            await trio.to_thread.run_sync(self.checkpoint)
+
     def close(self) -> None:
         if not self.peewee.is_closed():
             self.peewee.close()
@@ -89,14 +106,15 @@ class Database:
         return await trio.to_thread.run_sync(self.write, fn, limiter=self._limiter)
 
 
-def open_database(path: Path, *, migrate: bool = False, check: bool = True) -> Database:
+def open_database(path: Path, *, migrate: bool = False, check: bool = True,
+                  background_checkpoints: bool = False) -> Database:
     """Open the file; migrate it (only `owncast migrate` and run-all pass ``migrate=True``).
 
     Raises:
         SchemaOutdated: ``check`` is set and the schema is not current.
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    db = Database(path, background_checkpoints=background_checkpoints)
     if migrate:
         db.migrate()
     elif check:
