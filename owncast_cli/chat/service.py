@@ -539,6 +539,7 @@ class ChatService:
             "chat.user_updated": self._on_user_updated,
         }
         async with self.bus.subscribe("chat", types=BUS_TYPES) as sub:
+            await sub.ack(sub.last_seen)  # on a first start, "now" becomes the durable cursor
             task_status.started()
             async for event in sub:
                 try:

@@ -372,3 +372,23 @@ async def test_part_after_delay_not_on_quick_reconnect(chat_server: RunningServe
             while (parted := await watcher.next("USER_PARTED"))["user"]["id"] != user["id"]:
                 pass  # users of earlier tests on this server part too
         assert 9 <= trio.current_time() - began <= 12
+
+
+async def test_history_survives_a_restart(datadir) -> None:
+    from tests.conftest import start_run_all
+
+    running = start_run_all(datadir)
+    try:
+        running.wait_ready()
+        user = await register(running.base_url, "keeper")
+        async with chat_client(running.base_url, user=user) as client:
+            await client.chat("remember me")
+            sent = await client.next("CHAT")
+        assert running.stop() == 0  # SIGTERM: queued chat events are written before exit
+        running = start_run_all(datadir)
+        running.wait_ready()
+        past = await history(running, user["accessToken"])
+        assert [m["id"] for m in past if m["type"] == "CHAT"] == [sent["id"]]
+        assert past[-1]["body"] == "<p>remember me</p>" and past[-1]["user"]["displayName"] == "keeper"
+    finally:
+        running.stop()
