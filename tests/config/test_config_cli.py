@@ -49,6 +49,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "s3_storage_config": ({"enabled": True, "endpoint": "https://s3.example.com", "bucket": "b", "accessKey": "a", "secret": "s", "region": "r", "forcePathStyle": True}, {"enabled": True}),
     "video_serving_endpoint": ("https://cdn.example.com", "cdn.example.com"),
     "offline_clip_path": ("/srv/offline.ts", "a\nb"),
+    "hls_offline_cleanup_seconds": (60, -1),
     "directory_enabled": (True, "x"),
     "directory_registration_key": ("abc", "x" * 257),
     "chat_disabled": (True, "x"),
