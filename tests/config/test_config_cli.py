@@ -36,6 +36,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "websocket_host_override": ("wss://chat.example.com", "http://chat.example.com"),
     "http_port_number": (8081, 70000),
     "http_listen_address": ("127.0.0.1", "localhost"),
+    "trusted_proxies": (["127.0.0.1", "10.0.0.0/8"], ["not-an-address"]),
     "rtmp_port_number": (1936, 0),
     "rtmp_listen_address": ("::1", "256.1.1.1"),
     "admin_password_key": ("n3w-secret", ""),

@@ -75,7 +75,7 @@ class Page:
             const limit = Date.now() + {int(timeout * 1000)};
             const check = () => {{
                 let value; try {{ value = ({condition}); }} catch (e) {{ value = undefined; }}
-                if (value) resolve(value);
+                if (value) resolve(true);
                 else if (Date.now() > limit) reject(new Error("timed out waiting for: " + {json.dumps(condition)}));
                 else setTimeout(check, 50);
             }};
