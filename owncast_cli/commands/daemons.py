@@ -114,9 +114,12 @@ def _restore(settings: Settings, path: Path) -> None:
 
 @click.command("run-all")
 @daemon_options
-def run_all_command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None) -> None:
+@click.option("--without", "without", multiple=True, type=click.Choice(list(DAEMONS)),
+              help="Leave this daemon out (repeatable), e.g. when it runs on another host.")
+def run_all_command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None,
+                    without: tuple[str, ...]) -> None:
     """Migrate the database, then run every daemon in one process until SIGTERM/SIGINT."""
-    _run(settings, persisted, restore_database, list(DAEMONS), migrate=True)
+    _run(settings, persisted, restore_database, [n for n in DAEMONS if n not in without], migrate=True)
 
 
 def _daemon_command(name: str) -> click.Command:

@@ -38,6 +38,8 @@ SETUP_TIMEOUT = 10.0
 #: Announce the stream after this long even if a track's decoder config never came.
 ANNOUNCE_AFTER = 3.0
 RECEIVE_SIZE = 256 << 10
+#: The no-media deadline is moved at most this often (seconds).
+DEADLINE_STEP = 0.5
 
 
 class Publisher:
@@ -85,21 +87,24 @@ class Publisher:
                 self.finished.set()
 
     async def _loop(self) -> None:
+        # One cancel scope for the connection's life, its deadline moved as media arrives (at
+        # most every DEADLINE_STEP), rather than a new scope for every receive.
+        with trio.CancelScope(deadline=trio.current_time() + SETUP_TIMEOUT) as timer:
+            await self._receive_until_done(timer)
+        if timer.cancelled_caught:
+            self.end_reason = "timeout"
+            what = "no media" if self.live else "no publish"
+            logger.warning("closed the connection from %s: %s for %.0fs", self.remote, what,
+                           self.ingest.stream_timeout if self.live else SETUP_TIMEOUT)
+
+    async def _receive_until_done(self, timer: trio.CancelScope) -> None:
         conn = self.conn
-        deadline = trio.current_time() + SETUP_TIMEOUT
+        moved_at = 0.0
         while True:
-            data = b""
-            with trio.move_on_at(deadline) as timer:
-                try:
-                    data = await self.stream.receive_some(RECEIVE_SIZE)
-                except trio.BrokenResourceError:
-                    data = b""  # a reset (SIGKILLed encoder) ends the stream like a close does
-            if timer.cancelled_caught:
-                self.end_reason = "timeout"
-                what = "no media" if self.live else "no publish"
-                logger.warning("closed the connection from %s: %s for %.0fs", self.remote, what,
-                               self.ingest.stream_timeout if self.live else SETUP_TIMEOUT)
-                return
+            try:
+                data = await self.stream.receive_some(RECEIVE_SIZE)
+            except trio.BrokenResourceError:
+                data = b""  # a reset (SIGKILLed encoder) ends the stream like a close does
             conn.receive_data(data)
             for event in conn.events():
                 await self._on_event(event)
@@ -114,7 +119,9 @@ class Publisher:
             if self.live:
                 if not self.announced and time.monotonic() - self.accepted_at > ANNOUNCE_AFTER:
                     await self.ingest.announce(self)  # a track's decoder config never came
-                deadline = trio.current_time() + self.ingest.stream_timeout - self.idle_for()
+                if self.last_media - moved_at > DEADLINE_STEP:
+                    moved_at = self.last_media
+                    timer.deadline = trio.current_time() + self.ingest.stream_timeout - self.idle_for()
 
     async def _on_event(self, event: Event) -> None:
         if isinstance(event, (VideoReceived, AudioReceived)):

@@ -14,6 +14,18 @@ import trio
 
 from owncast_cli.media.probe import probe_media
 from tests.conftest import OWNCAST, ROOT, RunningServer, owncast, start_run_all
+
+
+@pytest.fixture
+def server(datadir: Path):
+    """run-all without the transcoder: these tests read run/ingest.sock themselves."""
+    running = start_run_all(datadir, "--without", "transcode")
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.proc.kill()
+        running.proc.wait()
 from tests.ingest.live import next_event, publisher, read_flv, tags, watch
 
 import imageio_ffmpeg
@@ -72,7 +84,7 @@ async def test_wrong_key_gets_badname_from_our_client(server: RunningServer) -> 
 def fast_takeover(datadir: Path):
     owncast("migrate", datadir=datadir, check=True)
     owncast("config", "set", "stream_takeover_grace_seconds", "1", datadir=datadir, check=True)
-    running = start_run_all(datadir)
+    running = start_run_all(datadir, "--without", "transcode")
     try:
         running.wait_ready()
         yield running
