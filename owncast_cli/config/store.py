@@ -161,9 +161,12 @@ class ConfigStore:
         return items
 
     def check_admin_password(self, password: str) -> bool:
+        import hmac
+
         import bcrypt
 
         stored = self.get("admin_password_key")
         if not stored.startswith("$2"):
-            return password == stored
-        return bcrypt.checkpw(password.encode(), stored.encode())
+            # Not yet hashed (the built-in default before first run): still constant time.
+            return hmac.compare_digest(password.encode("utf-8", "surrogatepass"), stored.encode("utf-8", "surrogatepass"))
+        return bcrypt.checkpw(password.encode("utf-8", "surrogatepass"), stored.encode())
