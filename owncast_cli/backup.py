@@ -15,22 +15,29 @@ class RestoreError(RuntimeError):
     """The file is not a usable owncast database, or it cannot be swapped in now."""
 
 
-def backup_to(db_path: Path, target: Path) -> Path:
-    """Copy a consistent snapshot of the live database to ``target`` (atomically replaced)."""
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's online backup of ``source`` into ``target`` (a temp file beside it), then rename.
+
+    The source stays readable and writable by the daemons meanwhile (WAL), and the copy is a
+    single point in time.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
     try:
         dst = sqlite3.connect(tmp)
         try:
-            # pages=0: copy everything in one step; the source stays readable and writable
-            # by the daemons meanwhile (WAL), and the copy is a single point in time.
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
     os.replace(tmp, target)
+
+
+def backup_to(db_path: Path, target: Path) -> Path:
+    """Copy a consistent snapshot of the live database to ``target`` (atomically replaced)."""
+    _copy(db_path, target)
     return target
 
 
@@ -66,21 +73,10 @@ def check_file(path: Path) -> int:
 def restore(backup: Path, db_path: Path) -> int:
     """Swap ``backup`` in as the database. The caller has made sure no daemon runs."""
     version = check_file(backup)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(db_path.name + ".restore")
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
     for suffix in ("-wal", "-shm"):
         try:
             os.unlink(str(db_path) + suffix)
         except FileNotFoundError:
             pass
-    os.replace(tmp, db_path)
+    _copy(backup, db_path)
     return version

@@ -16,8 +16,7 @@ from owncast_cli.media.probe import probe_media
 from tests.conftest import OWNCAST, ROOT, RunningServer, owncast, start_run_all
 
 
-@pytest.fixture
-def server(datadir: Path):
+def _without_transcoder(datadir: Path):
     """run-all without the transcoder: these tests read run/ingest.sock themselves."""
     running = start_run_all(datadir, "--without", "transcode")
     try:
@@ -26,6 +25,11 @@ def server(datadir: Path):
     finally:
         running.proc.kill()
         running.proc.wait()
+
+
+@pytest.fixture
+def server(datadir: Path):
+    yield from _without_transcoder(datadir)
 from tests.ingest.live import next_event, publisher, read_flv, tags, watch
 
 import imageio_ffmpeg
@@ -84,13 +88,7 @@ async def test_wrong_key_gets_badname_from_our_client(server: RunningServer) -> 
 def fast_takeover(datadir: Path):
     owncast("migrate", datadir=datadir, check=True)
     owncast("config", "set", "stream_takeover_grace_seconds", "1", datadir=datadir, check=True)
-    running = start_run_all(datadir, "--without", "transcode")
-    try:
-        running.wait_ready()
-        yield running
-    finally:
-        running.proc.kill()
-        running.proc.wait()
+    yield from _without_transcoder(datadir)
 
 
 AVC_CONFIG = b"\x17\x00\x00\x00\x00\x01\x64\x00\x1f\xff\xe1"
