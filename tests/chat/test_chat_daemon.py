@@ -369,7 +369,7 @@ async def test_part_after_delay_not_on_quick_reconnect(chat_server: RunningServe
             await watcher.nothing_of("USER_JOINED", "USER_PARTED", within=0.5)
         began = trio.current_time()
         with trio.fail_after(15):
-            while (parted := await watcher.next("USER_PARTED"))["user"]["id"] != user["id"]:
+            while (parted := await watcher.next("USER_PARTED", timeout=15))["user"]["id"] != user["id"]:
                 pass  # users of earlier tests on this server part too
         assert 9 <= trio.current_time() - began <= 12
 

@@ -45,7 +45,9 @@ async def test_two_pages_chat_through_the_panel(site: RunningServer) -> None:
             # Two origins (127.0.0.1 and localhost): two localStorages, so two chat users.
             await alice.goto(site.base_url + "/")
             await bob.goto(site.base_url.replace("127.0.0.1", "localhost") + "/")
-            assert await alice.wait_for(f"{USER}.id") != await bob.wait_for(f"{USER}.id")
+            await alice.wait_for(USER)
+            await bob.wait_for(USER)
+            assert await alice.evaluate(f"{USER}.id") != await bob.evaluate(f"{USER}.id")
             # Name change from the panel's settings form.
             await alice.evaluate("""(() => {
                 document.querySelector('#chat .chat-settings-button').click();
@@ -60,7 +62,8 @@ async def test_two_pages_chat_through_the_panel(site: RunningServer) -> None:
 
             await alice.evaluate("new Promise(r => setTimeout(r, 700))")
             await type_and_send(alice, "hello **bob** <img src=x onerror=alert(1)>")
-            found = await bob.wait_for(f"{message_with('hello bob')}?.innerHTML")
+            await bob.wait_for(message_with("hello bob"))
+            found = await bob.evaluate(f"{message_with('hello bob')}.innerHTML")
             assert "<strong>bob</strong>" in found and "onerror" not in found
             assert await bob.evaluate(f"{message_with('hello bob')}.querySelector('.chat-name').className") \
                 == "chat-name chat-user-color-6"

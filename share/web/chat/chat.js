@@ -203,8 +203,17 @@
     fetch("/api/chat?accessToken=" + encodeURIComponent(this.token)).then(function (r) {
       return r.ok ? r.json() : [];
     }).then(function (messages) {
-      self.list.textContent = "";
-      messages.forEach(function (m) { self.handle(m); });
+      // Live messages may already be shown (they can arrive before the history answer): add only
+      // what is missing, in front of them on the first load, after them on a reconnect.
+      var first = !self.historyLoaded;
+      self.sink = document.createDocumentFragment();
+      try { messages.forEach(function (m) { self.handle(m); }); } finally {
+        var items = self.sink;
+        self.sink = null;
+        if (first) self.list.insertBefore(items, self.list.firstChild);
+        else self.list.appendChild(items);
+      }
+      self.historyLoaded = true;
       self.scrollToEnd();
     }).catch(function () { /* live messages still arrive */ });
   };
@@ -292,6 +301,7 @@
   };
 
   Chat.prototype.append = function (item) {
+    if (this.sink) { this.sink.appendChild(item); return; }
     var follow = this.following || this.nearBottom();
     this.list.appendChild(item);
     while (this.list.childElementCount > MAX_MESSAGES) this.list.removeChild(this.list.firstElementChild);
@@ -302,6 +312,7 @@
   Chat.prototype.addMessage = function (event) {
     if (event.visible === false && !this.isModerator()) return;
     if (event.id && this.list.querySelector('[data-id="' + CSS.escape(event.id) + '"]')) return;
+    if (event.id && this.sink && this.sink.querySelector('[data-id="' + CSS.escape(event.id) + '"]')) return;
     var item = el("li", "chat-message");
     item.setAttribute("data-id", event.id || "");
     item.setAttribute("data-user", (event.user && event.user.id) || "");
@@ -347,6 +358,7 @@
   };
 
   Chat.prototype.addNotice = function (event) {
+    if (event.id && this.list.querySelector('[data-id="' + CSS.escape(event.id) + '"]')) return;
     var item = el("li", "chat-notice chat-" + event.type.toLowerCase().replace(/_/g, "-"));
     item.setAttribute("data-id", event.id || "");
     var body = el("div", "chat-body");
