@@ -114,10 +114,19 @@ class Ingest:
         self.nursery.start_soon(self.ctx.bus.publish, "ingest.dropped", {"bytes": size})
 
     async def watch_config(self) -> None:
-        async with self.ctx.bus.subscribe(types=["config.changed"]) as sub:
+        async with self.ctx.bus.subscribe(types=["config.changed", "ingest.disconnect"]) as sub:
             async for event in sub:
-                if event.data.get("key") in LIVE_KEYS:
+                if event.type == "ingest.disconnect":
+                    self.disconnect(str(event.data.get("reason") or "disconnected by the admin"))
+                elif event.data.get("key") in LIVE_KEYS:
                     await self.load_settings()
+
+    def disconnect(self, reason: str) -> None:
+        """The admin ended the stream (``/api/admin/disconnect``): close the live publisher."""
+        current = self.current
+        if current is not None and not current.finished.is_set():
+            logger.info("disconnecting %s: %s", current.remote, reason)
+            current.evict(reason)
 
     async def handle(self, stream: trio.SocketStream) -> None:
         try:
