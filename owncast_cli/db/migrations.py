@@ -90,6 +90,24 @@ MIGRATIONS: list[list[str]] = [
             created_at REAL NOT NULL
         )""",
     ],
+    # 3: webhooks (Owncast's table: events as a JSON list) and the admin's time series
+    # (viewers, chat clients, cpu, memory, disk), sampled every minute.
+    [
+        """CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL DEFAULT '',
+            timestamp REAL NOT NULL,
+            last_used REAL
+        )""",
+        """CREATE TABLE metric_samples (
+            name TEXT NOT NULL,
+            ts REAL NOT NULL,
+            value REAL NOT NULL
+        )""",
+        "CREATE INDEX metric_samples_name_ts ON metric_samples(name, ts)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
