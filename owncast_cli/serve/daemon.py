@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import trio
 from hypercorn.config import Config
-from hypercorn.trio import serve as hypercorn_serve
 
+from owncast_cli.serve import frontdoor
 from owncast_cli.serve.app import Services, create_app
+from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.mounts import Dispatcher
 from owncast_cli.serve.proxy import UnixProxy
 
@@ -38,6 +39,13 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     proxy = UnixProxy(ctx)
     app = Dispatcher(ctx, create_app(ctx, services), proxy)
 
+    def playlist_fetched(peer: str, headers: dict[str, str]) -> None:
+        services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))
+
+    lane = FastLane(settings.hls_dir, playlist_fetched=playlist_fetched,
+                    s3=lambda: bool((services.live.values.get("s3_storage_config") or {}).get("enabled")),
+                    idle_timeout=config.keep_alive_timeout)
+
     async with trio.open_nursery() as nursery:
         # Config first (routes read it), then the counters; all stop with the server.
         await nursery.start(services.live.run)
@@ -45,7 +53,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
         await nursery.start(services.metrics.run)
 
         async def http(*, task_status: trio.TaskStatus[list[str]]) -> None:
-            await hypercorn_serve(app, config, shutdown_trigger=ctx.stopping.wait, task_status=task_status)
+            await frontdoor.serve(app, config, lane, shutdown_trigger=ctx.stopping.wait, task_status=task_status)
             nursery.cancel_scope.cancel()  # hypercorn drained its connections: stop the helpers
 
         binds = await nursery.start(http)

@@ -30,7 +30,8 @@ def confine(root: Path, relative: str) -> Path:
         root: the served folder.
         relative: the request path below the mount point, as received (may still be encoded).
     Returns:
-        The resolved path of an existing regular file inside ``root``.
+        The path of an existing regular file inside ``root`` (resolved when it goes through
+        symlinks).
     """
     decoded = relative
     for _ in range(3):  # %252e%252e decodes to %2e%2e, then to ..
@@ -43,6 +44,25 @@ def confine(root: Path, relative: str) -> Path:
     parts = decoded.split("/")
     if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         raise Refused(relative)
+    # The common case costs one lstat per component below ``root``: no component is a symlink,
+    # so the file is inside ``root`` by construction. A symlink anywhere takes the full check.
+    current = str(root)
+    info = None
+    for part in parts:
+        current = f"{current}/{part}"
+        try:
+            info = os.lstat(current)
+        except OSError:
+            raise Refused(relative) from None
+        if stat.S_ISLNK(info.st_mode):
+            return _confine_links(root, decoded, relative)
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise Refused(relative)  # no directory listings
+    return Path(current)
+
+
+def _confine_links(root: Path, decoded: str, relative: str) -> Path:
+    """:func:`confine` for a path through symlinks: allowed while they stay inside ``root``."""
     base = root.resolve()
     target = (base / decoded).resolve()
     if target != base and base not in target.parents:
@@ -109,7 +129,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def plan(path: Path, *, method: str, headers: dict[str, str], content_type: str,
-         cache_control: str, extra: dict[str, str] | None = None) -> FilePlan:
+         cache_control: str, extra: dict[str, str] | None = None,
+         info: os.stat_result | None = None) -> FilePlan:
     """Plan the response for ``path``: 200, 206, 304 or 416, honouring HEAD.
 
     Args:
@@ -119,8 +140,11 @@ def plan(path: Path, *, method: str, headers: dict[str, str], content_type: str,
         content_type: the Content-Type to send.
         cache_control: the Cache-Control to send.
         extra: more response headers (CORS).
+        info: the file's stat, when the caller already holds it open (the ETag and length then
+            describe exactly the bytes it will send, even if the path is replaced meanwhile).
     """
-    info = path.stat()
+    if info is None:
+        info = path.stat()
     size = info.st_size
     etag = etag_for(info)
     out = {

@@ -36,6 +36,39 @@ class HlsRequest:
     is_playlist: bool
 
 
+@dataclass(frozen=True)
+class HlsKind:
+    """How a file under ``/hls/`` is served: its type and caching, and whether viewers count it."""
+
+    content_type: str
+    cache_control: str
+    is_playlist: bool
+
+
+PLAYLIST_KIND: Final = HlsKind(PLAYLIST_TYPE, PLAYLIST_CACHE, True)
+MEDIA_KINDS: Final[dict[str, HlsKind]] = {
+    suffix: HlsKind(media_type, SEGMENT_CACHE, False) for suffix, media_type in MEDIA_TYPES.items()
+}
+
+
+def hls_kind(relative: str, *, s3: bool = False) -> HlsKind:
+    """What ``/hls/<relative>`` is, by name alone (no file access).
+
+    Raises:
+        Refused: not a name we serve (answer 404): another extension, or with S3 storage
+            anything but the master playlist.
+    """
+    suffix = Path(relative).suffix.lower()
+    if suffix == ".m3u8":
+        if s3 and relative != MASTER:
+            raise Refused(relative)
+        return PLAYLIST_KIND
+    kind = MEDIA_KINDS.get(suffix)
+    if kind is None or s3:
+        raise Refused(relative)
+    return kind
+
+
 def serve_hls(hls_dir: Path, relative: str, *, method: str, headers: dict[str, str],
               s3: bool = False) -> HlsRequest:
     """Plan the answer to ``GET/HEAD /hls/<relative>``.
@@ -49,16 +82,7 @@ def serve_hls(hls_dir: Path, relative: str, *, method: str, headers: dict[str, s
     Raises:
         Refused: not an HLS file we serve (answer 404).
     """
-    suffix = Path(relative).suffix.lower()
-    if suffix == ".m3u8":
-        if s3 and relative != MASTER:
-            raise Refused(relative)
-        path = confine(hls_dir, relative)
-        return HlsRequest(plan(path, method=method, headers=headers, content_type=PLAYLIST_TYPE,
-                               cache_control=PLAYLIST_CACHE, extra=CORS), True)
-    media_type = MEDIA_TYPES.get(suffix)
-    if media_type is None or s3:
-        raise Refused(relative)
+    kind = hls_kind(relative, s3=s3)
     path = confine(hls_dir, relative)
-    return HlsRequest(plan(path, method=method, headers=headers, content_type=media_type,
-                           cache_control=SEGMENT_CACHE, extra=CORS), False)
+    return HlsRequest(plan(path, method=method, headers=headers, content_type=kind.content_type,
+                           cache_control=kind.cache_control, extra=CORS), kind.is_playlist)

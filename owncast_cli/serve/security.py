@@ -76,7 +76,7 @@ def client_address(peer: str, headers: Mapping[str, str], trusted: list[Network]
         headers: request headers, lower-case names.
         trusted: networks of trusted proxies (config ``trusted_proxies``).
     """
-    if peer and not _trusted(peer, trusted):
+    if peer and (not trusted or not _trusted(peer, trusted)):
         return peer, ""
     forwarded = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
     address = peer

@@ -1,0 +1,119 @@
+"""The front door's listeners: each connection meets the HLS fast lane first, then hypercorn.
+
+This is ``hypercorn.trio.serve`` (hypercorn 0.18's ``worker_serve``: lifespan, listeners, graceful
+shutdown) with one change: the connection handler runs :class:`FastLane` before hypercorn's
+``TCPServer``, and gives it a stream that replays the bytes the fast lane already read. Hypercorn
+then sees the connection exactly as a client sent it, so HTTP/1.1, websockets, h2c upgrade and
+HTTP/2 with prior knowledge behave as they do without the fast lane.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+import trio
+from hypercorn.config import Config
+from hypercorn.trio.lifespan import Lifespan
+from hypercorn.trio.statsd import StatsdLogger
+from hypercorn.trio.tcp_server import TCPServer
+from hypercorn.trio.worker_context import WorkerContext
+from hypercorn.typing import ConnectionState, LifespanState
+from hypercorn.utils import repr_socket_addr, wrap_app
+
+from owncast_cli.serve.fastlane import FastLane
+
+
+class ReplayStream(trio.abc.HalfCloseableStream):
+    """A socket stream whose first ``receive_some`` calls return ``prefix`` (bytes already read).
+
+    It has no ``do_handshake``, so hypercorn treats it as plain TCP, and exposes ``socket`` for the
+    peer and local addresses.
+    """
+
+    def __init__(self, stream: trio.SocketStream, prefix: bytes) -> None:
+        self.stream = stream
+        self.socket = stream.socket
+        self._prefix = prefix
+
+    async def receive_some(self, max_bytes: int | None = None) -> bytes:
+        if self._prefix:
+            size = len(self._prefix) if max_bytes is None else max_bytes
+            data, self._prefix = self._prefix[:size], self._prefix[size:]
+            await trio.lowlevel.checkpoint()
+            return data
+        return await self.stream.receive_some(max_bytes)
+
+    async def send_all(self, data: bytes | bytearray | memoryview) -> None:
+        await self.stream.send_all(data)
+
+    async def wait_send_all_might_not_block(self) -> None:
+        await self.stream.wait_send_all_might_not_block()
+
+    async def send_eof(self) -> None:
+        await self.stream.send_eof()
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
+
+
+def _peer(sock: trio.socket.SocketType) -> str:
+    """The peer's IP address, or "" for a Unix-socket peer (a reverse proxy on this machine)."""
+    if sock.family == socket.AF_UNIX:
+        return ""
+    try:
+        return str(sock.getpeername()[0])
+    except OSError:
+        return ""
+
+
+async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastLane, *,
+                shutdown_trigger: Callable[[], Awaitable[None]],
+                task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
+    """Serve ``app`` on ``config.bind`` with ``lane`` in front, until ``shutdown_trigger`` returns.
+
+    Reports the bound addresses (``http://...``) through ``task_status`` once listening. On
+    shutdown: stop accepting, close idle connections, give the others ``config.graceful_timeout``.
+    """
+    config.set_statsd_logger_class(StatsdLogger)
+    wrapped = wrap_app(app, config.wsgi_max_body_size, None)
+    lifespan_state: LifespanState = {}
+    lifespan = Lifespan(wrapped, config, lifespan_state)
+    context = WorkerContext(None)
+
+    async def connection(stream: trio.SocketStream) -> None:
+        rest = await lane.handle(stream, _peer(stream.socket))
+        if rest is None:
+            with trio.CancelScope(shield=True):
+                await stream.aclose()
+            return
+        await TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
+                        ReplayStream(stream, rest))  # type: ignore[arg-type]
+
+    async with trio.open_nursery() as lifespan_nursery:
+        await lifespan_nursery.start(lifespan.handle_lifespan)
+        await lifespan.wait_for_startup()
+        async with trio.open_nursery() as server_nursery:
+            sockets = config.create_sockets()
+            listeners, binds = [], []
+            for sock in sockets.insecure_sockets:
+                sock.listen(config.backlog)
+                listeners.append(trio.SocketListener(trio.socket.from_stdlib_socket(sock)))
+                binds.append(f"http://{repr_socket_addr(sock.family, sock.getsockname())}")
+            task_status.started(binds)
+            try:
+                async with trio.open_nursery() as accept_nursery:
+                    accept_nursery.start_soon(partial(trio.serve_listeners, connection, listeners,
+                                                      handler_nursery=server_nursery))
+                    await shutdown_trigger()
+                    accept_nursery.cancel_scope.cancel()
+            finally:
+                with trio.CancelScope(shield=True):
+                    for listener in listeners:
+                        await listener.aclose()  # new connections are refused from now on
+                lane.close_idle()
+                await context.terminated.set()
+                server_nursery.cancel_scope.deadline = trio.current_time() + config.graceful_timeout
+        await lifespan.wait_for_shutdown()
+        lifespan_nursery.cancel_scope.cancel()
