@@ -86,6 +86,9 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
             response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         return response
 
+    from owncast_cli.serve import admin
+
+    admin.register(app, svc)  # first: its guard must run before any admin route
     routes_api.register(app, svc)
     routes_media.register(app, svc)
     pages.register(app, svc)

@@ -1,0 +1,275 @@
+"""Who may call the admin and integrations APIs: HTTP Basic for the admin, bearer tokens for bots.
+
+Shared by every daemon with an HTTP app (serve, chat): each installs :func:`install` on its quart
+app, so a request is checked the same way whichever daemon answers it.
+
+- Admin: ``Authorization: Basic`` with user ``admin`` and the admin password, checked against the
+  stored bcrypt hash (Owncast's ``RequireAdminAuth``). bcrypt is deliberately slow (~0.2 s), so a
+  credential that verified once is remembered as an HMAC of the password under a per-process key,
+  tied to the hash it matched: changing the password forgets it. Failures from one address are
+  slowed down (exponentially, capped) and logged; other addresses are not affected, so an attacker
+  cannot lock the real admin out.
+- A request whose ``Origin`` is not this server is refused with 403 (Owncast's newer rule against
+  cross-site requests from a browser holding cached Basic credentials).
+- Integrations: ``Authorization: Bearer <token>`` of an API user (``users.type = 'API'``) that is
+  enabled and holds the route's scope; answers carry ``Access-Control-Allow-Origin: *``, OPTIONS
+  preflights get 204 without a token, and the token's ``last_used`` is updated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+import trio
+
+if TYPE_CHECKING:
+    from quart import Quart
+
+    from owncast_cli.db import Database
+
+logger = logging.getLogger("owncast.auth")
+
+REALM: Final = 'Basic realm="Owncast Authenticated Request"'
+ADMIN_USER: Final = "admin"
+CSRF_HEADER: Final = "X-Owncast-CSRF-Protection"
+#: Integration scopes (Owncast models/chatAccessScopes.go).
+CAN_SEND_MESSAGES: Final = "CAN_SEND_MESSAGES"
+CAN_SEND_SYSTEM_MESSAGES: Final = "CAN_SEND_SYSTEM_MESSAGES"
+HAS_ADMIN_ACCESS: Final = "HAS_ADMIN_ACCESS"
+SCOPES: Final = (CAN_SEND_MESSAGES, CAN_SEND_SYSTEM_MESSAGES, HAS_ADMIN_ACCESS)
+#: Failures from one address before answers to it are slowed down.
+FREE_FAILURES: Final = 3
+#: The slow-down doubles with each further failure up to this many seconds.
+MAX_DELAY: Final = 5.0
+#: An address's failures are forgotten after this long without one.
+FAILURE_WINDOW: Final = 600.0
+ADMIN_CORS_HEADERS: Final = {
+    "Access-Control-Allow-Headers": f"Origin, X-Requested-With, Content-Type, Accept, Authorization, {CSRF_HEADER}",
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
+}
+
+
+def parse_basic(header: str | None) -> tuple[str, str] | None:
+    """(user, password) of an ``Authorization: Basic`` header, or None."""
+    if not header or not header[:6].lower() == "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def parse_bearer(header: str | None) -> str:
+    if header and header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return ""
+
+
+def origin_allowed(origin: str | None, host: str, scheme: str) -> bool:
+    """Whether a request's ``Origin`` (if any) is this server itself.
+
+    Args:
+        origin: the Origin header, or None.
+        host: the Host header the request was sent to.
+        scheme: "http" or "https" as the client sees it (X-Forwarded-Proto from a trusted proxy).
+    """
+    if not origin:
+        return True
+    parts = urlsplit(origin)
+    if (not parts.scheme or not parts.netloc or parts.username or parts.password
+            or parts.path or parts.query or parts.fragment):
+        return False
+    return parts.scheme.lower() == scheme.lower() and parts.netloc.lower() == host.lower()
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+
+
+@dataclass
+class AdminGate:
+    """Checks admin credentials; remembers verified ones; slows down guessing per address."""
+
+    db: Database
+    clock: Callable[[], float] = time.monotonic
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _verified: dict[str, bytes] = field(default_factory=dict)
+    _failures: dict[str, _Failures] = field(default_factory=dict)
+
+    def _digest(self, password: str) -> bytes:
+        return hmac.new(self._key, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def delay_for(self, address: str) -> float:
+        """How long to hold an answer to ``address`` because of its recent failures."""
+        entry = self._failures.get(address)
+        if entry is None:
+            return 0.0
+        if self.clock() - entry.last > FAILURE_WINDOW:
+            del self._failures[address]
+            return 0.0
+        extra = entry.count - FREE_FAILURES
+        return 0.0 if extra <= 0 else min(MAX_DELAY, 0.25 * 2 ** (extra - 1))
+
+    def failed(self, address: str) -> None:
+        entry = self._failures.setdefault(address, _Failures())
+        entry.count += 1
+        entry.last = self.clock()
+        if entry.count == FREE_FAILURES + 1 or (entry.count > FREE_FAILURES and entry.count % 10 == 0):
+            logger.warning("%d failed admin logins from %s: slowing its answers down", entry.count, address)
+        if len(self._failures) > 10_000:  # bound the memory a scan of many addresses can take
+            oldest = min(self._failures, key=lambda a: self._failures[a].last)
+            del self._failures[oldest]
+
+    def succeeded(self, address: str) -> None:
+        self._failures.pop(address, None)
+
+    async def check_password(self, password: str) -> bool:
+        """Compare with the stored admin password (bcrypt), in constant time."""
+        from owncast_cli.config import ConfigStore
+
+        db = self.db
+        stored = str(await db.run(lambda: ConfigStore(db).get("admin_password_key")))
+        digest = self._digest(password)
+        known = self._verified.get(stored)
+        if known is not None:
+            return hmac.compare_digest(known, digest)
+        ok = await trio.to_thread.run_sync(_matches, stored, password)
+        if ok:
+            self._verified = {stored: digest}  # one admin password at a time
+        return ok
+
+    async def authenticate(self, header: str | None, address: str) -> bool:
+        """Whether ``header`` carries the admin's credentials; failures are slowed per address."""
+        delay = self.delay_for(address)
+        if delay:
+            await trio.sleep(delay)
+        credentials = parse_basic(header)
+        ok = False
+        if credentials is not None:
+            user, password = credentials
+            user_ok = hmac.compare_digest(user.encode("utf-8", "surrogatepass"), ADMIN_USER.encode())
+            ok = await self.check_password(password) and user_ok
+        if ok:
+            self.succeeded(address)
+        else:
+            self.failed(address)
+            logger.debug("failed admin authentication from %s", address)
+        return ok
+
+
+def _matches(stored: str, password: str) -> bool:
+    import bcrypt
+
+    if stored.startswith("$2"):
+        try:
+            return bcrypt.checkpw(password.encode("utf-8", "surrogatepass"), stored.encode())
+        except ValueError:
+            return False
+    return hmac.compare_digest(stored.encode("utf-8", "surrogatepass"), password.encode("utf-8", "surrogatepass"))
+
+
+# --- integrations (bearer tokens) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Integration:
+    """The API user behind a bearer token."""
+
+    user_id: str
+    display_name: str
+    scopes: tuple[str, ...]
+
+
+def integration_for_token(db: Database, token: str, scope: str, now: float) -> Integration | None:
+    """The enabled API user holding ``scope`` whose token this is; marks the token used. Sync."""
+    if not token:
+        return None
+    rows = db.execute(
+        "SELECT u.id, u.display_name, u.scopes FROM users u JOIN user_access_tokens t ON t.user_id = u.id "
+        "WHERE t.token = ? AND u.type = 'API' AND u.disabled_at IS NULL", (token,))
+    if not rows:
+        return None
+    user_id, name, scopes_text = rows[0]
+    scopes = tuple(json.loads(scopes_text or "[]"))
+    if scope not in scopes:
+        return None
+    db.execute("UPDATE users SET last_used = ? WHERE id = ?", (now, user_id))
+    return Integration(user_id, name, scopes)
+
+
+# --- quart wiring ---------------------------------------------------------------------------------
+
+
+def _text(body: str, status: int, headers: dict[str, str] | None = None) -> Any:
+    from quart import Response
+
+    return Response(body, status=status, mimetype="text/plain", headers=headers or {})
+
+
+def install(app: Quart, db: Database, *, client_address: Callable[[], str],
+            scheme: Callable[[], str], integration_scopes: Callable[[str, str], str | None]) -> AdminGate:
+    """Guard ``/api/admin/*`` with Basic auth and integration routes with bearer scopes.
+
+    Args:
+        app: the quart app whose requests to check.
+        db: the shared database.
+        client_address: the requester's address (behind trusted proxies) in a request context.
+        scheme: "http" or "https" as the client sees it, in a request context.
+        integration_scopes: (method, path) -> the scope a bearer token needs, or None when the
+            path is not an integration route of this app.
+
+    Returns:
+        The gate (its failure counters are per app).
+    """
+    from quart import g, request
+
+    gate = AdminGate(db)
+
+    @app.before_request
+    async def guard() -> Any:
+        path = request.path
+        if path.startswith("/api/admin/") or path == "/api/admin":
+            if not origin_allowed(request.headers.get("Origin"), request.host, scheme()):
+                return _text("Forbidden", 403, ADMIN_CORS_HEADERS)
+            if request.method == "OPTIONS":
+                return _text("", 204, ADMIN_CORS_HEADERS)
+            if not await gate.authenticate(request.headers.get("Authorization"), client_address()):
+                return _text("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
+            return None
+        scope = integration_scopes(request.method, path)
+        if scope is None:
+            return None
+        cors = {"Access-Control-Allow-Origin": "*"}
+        if request.method == "OPTIONS":
+            return _text("", 204, {**cors, "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                                   "Access-Control-Allow-Methods": "GET, POST, OPTIONS"})
+        token, now = parse_bearer(request.headers.get("Authorization")), time.time()
+        found = await db.run_write(lambda: integration_for_token(db, token, scope, now)) if token else None
+        if found is None:
+            logger.warning("invalid access token from %s for %s %s (required scope: %s)",
+                           client_address(), request.method, path, scope)
+            return _text("unauthorized", 401, cors)
+        g.integration = found
+        return None
+
+    @app.after_request
+    async def integration_cors(response: Any) -> Any:
+        if getattr(g, "integration", None) is not None:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return gate

@@ -1,0 +1,43 @@
+"""Owncast's admin API (``/api/admin/*``, HTTP Basic) and serve's integration routes (bearer tokens).
+
+The routes of capabilities serve owns live here, one module per area; the chat moderation,
+access-token and chat integration routes belong to the chat daemon (``owncast_cli.chat.admin_api``)
+and reach it through :mod:`owncast_cli.serve.mounts`. :func:`register` wires the guard
+(:mod:`owncast_cli.adminauth`) and every module into serve's app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quart_trio import QuartTrio
+
+    from owncast_cli.serve.app import Services
+
+
+def register(app: QuartTrio, svc: Services) -> None:
+    from owncast_cli import adminauth
+    from owncast_cli.serve.admin import (
+        config_setters,
+        federation,
+        integrations,
+        logs,
+        metrics,
+        prometheus,
+        status,
+        uploads,
+        webhooks,
+    )
+    from quart import g
+
+    adminauth.install(
+        app, svc.ctx.db,
+        client_address=lambda: str(g.client_ip),
+        scheme=lambda: g.forwarded_proto or "http",
+        integration_scopes=integrations.scope_for,
+    )
+    logs.install_handler()
+    for module in (status, config_setters, integrations, logs, metrics, prometheus, uploads, webhooks,
+                   federation):
+        module.register(app, svc)
