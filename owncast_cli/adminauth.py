@@ -108,6 +108,8 @@ class AdminGate:
     clock: Callable[[], float] = time.monotonic
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _verified: dict[str, bytes] = field(default_factory=dict)
+    #: (hash, HMAC of a wrong password) pairs already refused: a repeated guess costs no bcrypt.
+    _refused: set[tuple[str, bytes]] = field(default_factory=set)
     _failures: dict[str, _Failures] = field(default_factory=dict)
 
     def _digest(self, password: str) -> bytes:
@@ -145,24 +147,34 @@ class AdminGate:
         stored = str(await db.run(lambda: ConfigStore(db).get("admin_password_key")))
         digest = self._digest(password)
         known = self._verified.get(stored)
-        if known is not None:
-            return hmac.compare_digest(known, digest)
+        if known is not None and hmac.compare_digest(known, digest):
+            return True
+        if (stored, digest) in self._refused:
+            return False
         ok = await trio.to_thread.run_sync(_matches, stored, password)
         if ok:
             self._verified = {stored: digest}  # one admin password at a time
+        else:
+            if len(self._refused) >= 10_000:
+                self._refused.clear()
+            self._refused.add((stored, digest))
         return ok
 
     async def authenticate(self, header: str | None, address: str) -> bool:
-        """Whether ``header`` carries the admin's credentials; failures are slowed per address."""
+        """Whether ``header`` carries the admin's credentials; failures are slowed per address.
+
+        A request without credentials is not a failure: browsers send one first to get the
+        challenge.
+        """
+        credentials = parse_basic(header)
+        if credentials is None:
+            return False
         delay = self.delay_for(address)
         if delay:
             await trio.sleep(delay)
-        credentials = parse_basic(header)
-        ok = False
-        if credentials is not None:
-            user, password = credentials
-            user_ok = hmac.compare_digest(user.encode("utf-8", "surrogatepass"), ADMIN_USER.encode())
-            ok = await self.check_password(password) and user_ok
+        user, password = credentials
+        user_ok = hmac.compare_digest(user.encode("utf-8", "surrogatepass"), ADMIN_USER.encode())
+        ok = await self.check_password(password) and user_ok
         if ok:
             self.succeeded(address)
         else:

@@ -115,6 +115,10 @@ def create_app(service: ChatService) -> QuartTrio:
         except NotFound:
             return Response("user not found", status=404, mimetype="text/plain")
 
+    from owncast_cli.chat import admin_api
+
+    admin_api.register(app, service)  # /api/admin/chat/*, users, access tokens, chat integrations
+
     @app.websocket("/ws")
     async def chat_socket() -> Any:
         scope = websocket.scope

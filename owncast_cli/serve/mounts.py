@@ -21,6 +21,12 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/ws", "chat"),
     ("/api/chat", "chat"),
     ("/api/moderation/", "chat"),
+    ("/api/admin/chat/", "chat"),
+    ("/api/admin/users", "chat"),
+    ("/api/admin/accesstokens", "chat"),
+    ("/api/integrations/chat", "chat"),
+    ("/api/integrations/clients", "chat"),
+    ("/api/integrations/moderation/", "chat"),
     ("/.well-known/", "federate"),
     ("/federation/", "federate"),
 )
