@@ -108,6 +108,8 @@ class Publisher:
             conn.receive_data(data)
             for event in conn.events():
                 await self._on_event(event)
+            if self.announced:
+                self.ingest.relay.flush()
             out = conn.data_to_send()
             if out:
                 try:

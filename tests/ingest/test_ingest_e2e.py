@@ -108,8 +108,21 @@ async def test_second_publisher_refused_while_live_then_takes_over_after_silence
             assert first.client.publishing
             await start_media(first)
             first_started = await next_event(events)
-            async with publisher(server.rtmp_port) as second:
-                assert second.refused  # the first one sent media a moment ago
+            silent = trio.Event()
+
+            async def keep_sending() -> None:  # a healthy encoder: a frame every 100 ms
+                ts = 40
+                while not silent.is_set():
+                    await first.send("video", ts, b"\x27\x01\x00\x00\x00" + b"P" * 100)
+                    ts += 100
+                    with trio.move_on_after(0.1):
+                        await silent.wait()
+
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(keep_sending)
+                async with publisher(server.rtmp_port) as second:
+                    assert second.refused  # the first one is sending media
+                silent.set()
             assert "another broadcaster (127.0.0.1:" in server.log.read_text()
             # The first encoder goes silent (a dropped network) but its TCP connection stays open.
             await trio.sleep(1.2)  # past the 1 s grace period: this is the condition under test

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import trio
 import trio.testing
 
@@ -42,6 +44,16 @@ def test_preamble_has_header_config_and_current_gop() -> None:
     assert tags[3] == (TagType.VIDEO, 2000, AVC_KEY) and tags[4][1] == 2010
 
 
+def socket_pair(buffer: int | None = None) -> tuple[trio.SocketStream, trio.SocketStream]:
+    """A real Unix socket pair, as the relay writes to the transcoder's connection."""
+    a, b = trio.socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    if buffer is not None:
+        for sock in (a, b):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, buffer)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, buffer)
+    return trio.SocketStream(a), trio.SocketStream(b)
+
+
 async def read_all(stream: trio.abc.Stream) -> bytes:
     chunks = []
     while data := await stream.receive_some(65536):
@@ -56,15 +68,16 @@ async def test_reader_gets_stream_then_eof_and_a_new_reader_replaces_the_old() -
     cache.video_tag(0, AVC_CONFIG, keyframe=False, config=True)
     with trio.fail_after(5):
         async with trio.open_nursery() as nursery:
-            first_server, first_client = trio.testing.memory_stream_pair()
+            first_server, first_client = socket_pair()
             nursery.start_soon(relay.handle_reader, first_server)
             await trio.testing.wait_all_tasks_blocked()
-            second_server, second_client = trio.testing.memory_stream_pair()
+            second_server, second_client = socket_pair()
             nursery.start_soon(relay.handle_reader, second_server)
             assert await read_all(first_client) == b""  # replaced: closed with nothing sent
             relay.start(cache.preamble)
             relay.push(cache.video_tag(0, AVC_KEY, keyframe=True, config=False), keyframe=True)
             relay.push(cache.video_tag(40, AVC_INTER, keyframe=False, config=False), keyframe=False)
+            relay.flush()
             relay.end()
             items = parse(await read_all(second_client))
             assert [getattr(i, "timestamp", None) for i in items] == [None, 0, 0, 40]
@@ -72,20 +85,20 @@ async def test_reader_gets_stream_then_eof_and_a_new_reader_replaces_the_old() -
 
 
 async def test_slow_reader_loses_media_up_to_a_keyframe_never_blocks(monkeypatch) -> None:
-    monkeypatch.setattr(relay_module, "MAX_QUEUED", 300)  # about four tags
+    monkeypatch.setattr(relay_module, "MAX_QUEUED", 300)  # about four tags beyond the socket's buffer
     drops: list[int] = []
     relay = Relay(drops.append)
     cache = FLVCache()
     with trio.fail_after(5):
         async with trio.open_nursery() as nursery:
-            # lockstep: the writer blocks until the test reads, like a stalled transcoder.
-            server, client = trio.testing.lockstep_stream_pair()
+            server, client = socket_pair(buffer=4096)  # a stalled transcoder: nobody reads yet
             nursery.start_soon(relay.handle_reader, server)
             await trio.testing.wait_all_tasks_blocked()
             relay.start(cache.preamble)
-            # Nobody reads: these calls must return at once, dropping what does not fit.
-            for ts in range(0, 400, 40):
+            # These calls must return at once, dropping what neither the socket nor the queue takes.
+            for ts in range(0, 40_000, 40):
                 relay.push(cache.video_tag(ts, AVC_INTER, keyframe=False, config=False), keyframe=False)
+                relay.flush()
             received: list[bytes] = []
 
             async def reader() -> None:
@@ -93,10 +106,11 @@ async def test_slow_reader_loses_media_up_to_a_keyframe_never_blocks(monkeypatch
 
             nursery.start_soon(reader)
             await trio.testing.wait_all_tasks_blocked()  # the reader catches up
-            relay.push(cache.video_tag(440, AVC_INTER, keyframe=False, config=False), keyframe=False)
-            relay.push(cache.video_tag(480, AVC_KEY, keyframe=True, config=False), keyframe=True)
+            relay.push(cache.video_tag(40_000, AVC_INTER, keyframe=False, config=False), keyframe=False)
+            relay.push(cache.video_tag(40_040, AVC_KEY, keyframe=True, config=False), keyframe=True)
             relay.end()
         items = parse(received[0])
     timestamps = [getattr(i, "timestamp", None) for i in items]
-    assert timestamps[-1] == 480 and 440 not in timestamps  # skipped up to the keyframe
-    assert len(timestamps) < 12 and drops and drops[0] > 0
+    assert timestamps[-1] == 40_040 and 40_000 not in timestamps  # skipped up to the keyframe
+    assert len(timestamps) < 1000 and drops and drops[0] > 0
+    assert timestamps[1:] == sorted(timestamps[1:])  # what did arrive is in order
