@@ -184,11 +184,11 @@ class _ClipCache:
     async def prepare(self) -> None:
         t = self.transcoder
         try:
-            self.clip, refused = await trio.to_thread.run_sync(
+            self.clip, notice = await trio.to_thread.run_sync(
                 resolve_clip, t.ffmpeg.path, self.configured, t.paths.tmp_dir, self.seconds)
-            if refused:
-                logger.error("%s", refused)
-                await t.publish("transcode.warning", {"message": refused})
+            if notice:  # the configured clip was refused (ours is used) or cut to a segment's length
+                logger.warning("%s", notice)
+                await t.publish("transcode.warning", {"message": notice})
         except Exception as exc:
             self.error = exc
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import subprocess
 from dataclasses import dataclass
@@ -91,14 +92,61 @@ def ensure_generated_clip(ffmpeg_path: str, tmp_dir: Path, seconds: int) -> Offl
     return OfflineClip(path, float(seconds), _uri_for(path))
 
 
-def resolve_clip(ffmpeg_path: str, configured: str, tmp_dir: Path, seconds: int) -> tuple[OfflineClip, str | None]:
-    """The clip to use and, when the configured one was refused, why (ours is used then).
+def fits(duration: float, seconds: int) -> bool:
+    """RFC 8216 4.3.3.1: an EXTINF, rounded to an integer, may not exceed the target duration."""
+    return math.floor(duration + 0.5) <= seconds
 
-    Blocking: call from a thread.
+
+def trim_clip(ffmpeg_path: str, clip: OfflineClip, tmp_dir: Path, seconds: int) -> OfflineClip:
+    """The first ``seconds`` of a checked clip (stream copy: the opening keyframe is kept); made once.
+
+    A playlist's target duration may not change (RFC 8216 6.2.1), so a clip longer than the
+    segment length cannot follow the live segments whole. Blocking: call from a thread.
+
+    Raises:
+        OfflineClipError: ffmpeg could not cut it, or the cut is still too long.
+    """
+    path = tmp_dir / f"offline-custom-{clip.uri.removeprefix('offline-').removesuffix('.ts')}-{seconds}s.ts"
+    if not path.is_file():
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        argv = [ffmpeg_path, "-hide_banner", "-loglevel", "error", "-y", "-i", os.fspath(clip.path),
+                "-t", str(seconds), "-map", "0", "-c", "copy", "-f", "mpegts", os.fspath(partial)]
+        try:
+            done = subprocess.run(argv, capture_output=True, timeout=GENERATE_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            partial.unlink(missing_ok=True)
+            raise OfflineClipError(f"trimming {str(clip.path)!r} took longer than {GENERATE_TIMEOUT:g} s") from None
+        if done.returncode != 0:
+            partial.unlink(missing_ok=True)
+            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise OfflineClipError(f"ffmpeg could not trim offline_clip_path {str(clip.path)!r}: {tail}")
+        os.replace(partial, path)
+    trimmed = check_clip(ffmpeg_path, path)
+    if not fits(trimmed.duration, seconds):
+        path.unlink(missing_ok=True)
+        raise OfflineClipError(f"offline_clip_path {str(clip.path)!r} cut to {seconds} s still lasts "
+                               f"{trimmed.duration:.2f} s (its frames are too long to cut there)")
+    return trimmed
+
+
+def resolve_clip(ffmpeg_path: str, configured: str, tmp_dir: Path, seconds: int) -> tuple[OfflineClip, str | None]:
+    """The clip to use and, when the configured one was refused or cut, what the admin should know.
+
+    A configured clip longer than a segment is cut to its first ``seconds``; one that cannot
+    be used is refused and ours is used instead. Blocking: call from a thread.
     """
     if configured:
+        source = Path(configured).expanduser()
         try:
-            return check_clip(ffmpeg_path, Path(configured).expanduser()), None
+            clip = check_clip(ffmpeg_path, source)
+            if fits(clip.duration, seconds):
+                return clip, None
+            trimmed = trim_clip(ffmpeg_path, clip, tmp_dir, seconds)
         except OfflineClipError as exc:
             return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), f"{exc}; using the built-in clip"
+        return trimmed, (f"offline_clip_path {str(source)!r} lasts {clip.duration:.2f} s, longer than the "
+                         f"{seconds} s segments of this latency level: only its first {seconds} s is shown "
+                         f"(cut it yourself, e.g. `ffmpeg -i CLIP -t {seconds} -c copy clip.ts`, to choose "
+                         "which part, or raise video_latency_level)")
     return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), None

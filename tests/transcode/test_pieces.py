@@ -10,10 +10,12 @@ from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import FFmpegInfo, FFmpegSource
 from owncast_cli.protocols.hls import MediaPlaylist, Segment
 from owncast_cli.transcode.health import Throttle, health_report
+from owncast_cli.transcode.argv import build_offline_clip_argv
 from owncast_cli.transcode.offline import OfflineClipError, check_clip, ensure_generated_clip, resolve_clip
 from owncast_cli.transcode.plan import plan_from_config, segment_prefix
 from owncast_cli.transcode.playlists import SegmentWindow
 from owncast_cli.transcode.progress import Progress
+from tests.media.media_files import run_ffmpeg
 
 
 def _playlist(first: int, last: int) -> MediaPlaylist:
@@ -76,3 +78,16 @@ def test_offline_clip_is_generated_once_and_a_bad_configured_clip_is_refused(ffm
         check_clip(ffmpeg_path, tmp_path / "missing.ts")
     used, refused = resolve_clip(ffmpeg_path, str(bad), tmp_path, 1)
     assert used.path == clip.path and refused and "using the built-in clip" in refused
+
+
+def test_a_custom_clip_longer_than_a_segment_is_cut_to_one(ffmpeg_path: str, tmp_path: Path) -> None:
+    custom = tmp_path / "custom.ts"
+    run_ffmpeg(build_offline_clip_argv(ffmpeg_path, custom, 3.0, width=160, height=90))
+    same, notice = resolve_clip(ffmpeg_path, str(custom), tmp_path, 3)
+    assert same.path == custom and notice is None  # fits a 3 s segment as it is
+    cut, notice = resolve_clip(ffmpeg_path, str(custom), tmp_path, 2)
+    assert cut.path != custom and cut.path.parent == tmp_path and 1.5 <= cut.duration < 2.5
+    assert notice and "longer than the 2 s segments" in notice and "only its first 2 s is shown" in notice
+    assert check_clip(ffmpeg_path, cut.path).uri == cut.uri
+    again, _ = resolve_clip(ffmpeg_path, str(custom), tmp_path, 2)
+    assert again.path == cut.path and again.path.stat().st_mtime_ns == cut.path.stat().st_mtime_ns  # made once
