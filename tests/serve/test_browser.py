@@ -150,3 +150,75 @@ async def test_embeds_load_in_iframes(site: LiveSite) -> None:
         await page.wait_for(f"{frame.format('w')}.getElementById('chat')")
         assert await page.evaluate(f"{frame.format('w')}.getElementById('chat').dataset.mode") == "readwrite"
         await page.screenshot(ARTIFACTS / "embeds.png")
+
+
+async def test_keeps_playing_through_a_transcoder_restart(site: LiveSite) -> None:
+    """The transcoder restarts (new ffmpeg, segment numbers from 0 again): the page plays on by itself."""
+    if site.ffmpeg is None:
+        await trio.to_thread.run_sync(site.go_live)
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(1280, 800)
+        await page.goto(site.server.base_url + "/")
+        await _advances(page)
+        await page.evaluate("window.__sameDocument = true")
+        before = await page.evaluate("document.getElementById('video').currentTime")
+        # Only ffmpeg restarts (the stream stays online on the bus), as when the transcoder crashes.
+        await trio.to_thread.run_sync(site.stop_ffmpeg)
+        await trio.to_thread.run_sync(site.go_live)
+        # The old window held at most 6 s (list size 6 of 1 s segments), all deleted with it: 8 s
+        # more of playback means media of the new ffmpeg played.
+        await page.wait_for(f"document.getElementById('video').currentTime > {before} + 8", timeout=40)
+        await _advances(page)
+        assert await page.evaluate("window.__sameDocument === true")
+        assert await page.evaluate("document.getElementById('offline').hidden")
+
+
+FOCUSABLE = ("[...document.querySelectorAll('a[href], button, select, input, textarea, [tabindex]')]"
+             ".filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0)")
+
+
+async def test_keyboard_and_320px(site: LiveSite) -> None:
+    """At 320 px nothing overflows sideways; Tab reaches every control in order, each visibly focused,
+    and the keyboard alone unmutes and picks a quality."""
+    if site.ffmpeg is None:
+        await trio.to_thread.run_sync(site.go_live)
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(320, 640)
+        await page.goto(site.server.base_url + "/")
+        await _advances(page)
+        await page.wait_for("document.getElementById('quality').options.length === 3")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+        wide = await page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null"
+                                   " && e.getBoundingClientRect().right > 320.5).map(e => e.id || e.className)")
+        assert wide == [], wide
+        await page.screenshot(ARTIFACTS / "live-320.png")
+
+        expected = await page.evaluate(f"{FOCUSABLE}.length")
+        reached: list[str] = []
+        for _ in range(expected):
+            await _key(page, "Tab")
+            focus = await page.evaluate(
+                "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
+                " return [e.id || e.tagName, s.outlineStyle !== 'none' && s.outlineWidth !== '0px' || "
+                "s.boxShadow !== 'none']; })()")
+            assert focus[1], f"{focus[0]} has no visible focus"
+            reached.append(focus[0])
+        for control in ("unmute", "quality", "fullscreen"):
+            assert control in reached, reached
+
+        await page.evaluate("document.getElementById('unmute').focus()")
+        await _key(page, "Enter")
+        await page.wait_for("!document.getElementById('video').muted", timeout=5)
+        await page.evaluate("document.getElementById('quality').focus()")
+        await _key(page, "ArrowDown")  # a focused <select> changes with the arrow keys
+        await page.wait_for("document.getElementById('quality').value !== '-1'", timeout=5)
+        await _advances(page)
+
+
+async def _key(page: cdp.Page, key: str) -> None:
+    codes = {"Tab": 9, "Enter": 13, "ArrowDown": 40}
+    for kind in ("rawKeyDown", "keyUp"):
+        await page.send("Input.dispatchKeyEvent", type=kind, key=key, code=key,
+                        windowsVirtualKeyCode=codes[key], nativeVirtualKeyCode=codes[key])
+    if key == "Enter":
+        await page.send("Input.dispatchKeyEvent", type="char", text="\r", key=key)
