@@ -108,6 +108,21 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX metric_samples_name_ts ON metric_samples(name, ts)",
     ],
+    # 4: the players' raw playback reports (POST /api/metrics/playback), kept for a week beside
+    # the 2-minute health overview that Owncast keeps only in memory.
+    [
+        """CREATE TABLE playback_reports (
+            id INTEGER PRIMARY KEY,
+            ts REAL NOT NULL,
+            client_id TEXT NOT NULL,
+            bandwidth REAL,
+            latency REAL,
+            errors REAL NOT NULL,
+            download_duration REAL,
+            quality_variant_changes REAL NOT NULL
+        )""",
+        "CREATE INDEX playback_reports_ts ON playback_reports(ts)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
