@@ -251,16 +251,26 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
 
     gate = AdminGate(db)
 
+    async def refuse(body: str, status: int, headers: dict[str, str]) -> Any:
+        # Read (and drop) what the client sent before answering: an unread body left on a
+        # keep-alive connection stalled the next request on it (seen with chat's app mounted in
+        # serve). The body is bounded by the app's MAX_CONTENT_LENGTH.
+        try:
+            await request.get_data()
+        except Exception:
+            pass
+        return _text(body, status, headers)
+
     @app.before_request
     async def guard() -> Any:
         path = request.path
         if path.startswith("/api/admin/") or path == "/api/admin":
             if not origin_allowed(request.headers.get("Origin"), request.host, scheme()):
-                return _text("Forbidden", 403, ADMIN_CORS_HEADERS)
+                return await refuse("Forbidden", 403, ADMIN_CORS_HEADERS)
             if request.method == "OPTIONS":
                 return _text("", 204, ADMIN_CORS_HEADERS)
             if not await gate.authenticate(request.headers.get("Authorization"), client_address()):
-                return _text("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
+                return await refuse("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
             return None
         scope = integration_scopes(request.method, path)
         if scope is None:
@@ -274,7 +284,7 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
         if found is None:
             logger.warning("invalid access token from %s for %s %s (required scope: %s)",
                            client_address(), request.method, path, scope)
-            return _text("unauthorized", 401, cors)
+            return await refuse("unauthorized", 401, cors)
         g.integration = found
         return None
 

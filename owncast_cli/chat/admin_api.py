@@ -79,7 +79,10 @@ async def _body(example: str) -> dict[str, Any] | Response:
         value = await request.get_json(force=True)
     except Exception as exc:
         if getattr(exc, "code", None) == 413:
-            raise
+            # Close the connection: the unread rest of the body must not stall the next request.
+            response = _fail("the request body is too large", 413)
+            response.headers["Connection"] = "close"
+            return response
         value = None
     if not isinstance(value, dict):
         return _fail(f"the body must be a JSON object such as {example}")

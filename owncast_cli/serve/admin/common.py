@@ -23,13 +23,21 @@ def fail(message: str, status: int = 400) -> Response:
     return response
 
 
+def too_large() -> HTTPException:
+    """413, closing the connection: the unread rest of the body must not stall the next request."""
+    response = jsonify({"success": False, "message": "the request body is too large"})
+    response.status_code = 413
+    response.headers["Connection"] = "close"
+    return HTTPException(response=response)
+
+
 async def json_object(example: str) -> dict[str, Any]:
     """The request body as a JSON object, or BadRequest naming the expected shape."""
     try:
         value = await request.get_json(force=True, silent=False)
     except HTTPException as exc:
         if exc.code == 413:
-            raise  # too large: refused as such, not as malformed
+            raise too_large() from None
         value = None
     except Exception:
         value = None
