@@ -3,12 +3,15 @@
 Owncast's ``metrics/playback.go``: each report is keyed by the client id; every two minutes the
 window is folded into a stream-health overview (errors, bitrate, segment download time, latency,
 variant changes: lowest, median, highest), which is kept in the ``runtime`` table as
-``playback_health`` for the admin status, and published as ``stream.health``.
+``playback_health`` for the admin status, and published as ``stream.health``. Unlike Owncast,
+the raw reports are kept too (table ``playback_reports``, a week), written in batches every few
+seconds and on shutdown.
 """
 
 from __future__ import annotations
 
 import statistics
+import time
 from typing import TYPE_CHECKING, Any, Final
 
 import trio
@@ -19,6 +22,9 @@ if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 AGGREGATE_SECONDS: Final = 120.0
+#: Raw reports are written at most this often (one transaction for all that arrived meanwhile).
+RAW_FLUSH_SECONDS: Final = 5.0
+RAW_RETENTION_SECONDS: Final = 7 * 24 * 3600.0
 HEALTH_KEY: Final = "playback_health"
 _NUMBERS: Final = ("bandwidth", "latency", "errors", "downloadDuration", "qualityVariantChanges")
 _REQUIRED: Final = ("errors", "qualityVariantChanges")
@@ -68,15 +74,39 @@ def aggregate(reports: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
 
 
 class PlaybackMetrics:
-    """The current window of reports and the task that aggregates it."""
+    """The current window of reports, the raw reports not yet written, and the task for both."""
 
-    def __init__(self, ctx: Context, interval: float = AGGREGATE_SECONDS) -> None:
+    def __init__(self, ctx: Context, interval: float = AGGREGATE_SECONDS,
+                 raw_flush: float = RAW_FLUSH_SECONDS) -> None:
         self.ctx = ctx
         self.interval = interval
+        self.raw_flush = raw_flush
         self.window: dict[str, list[dict[str, float]]] = {}
+        self.pending: list[tuple[float, str, dict[str, float]]] = []
 
     def add(self, client: str, report: dict[str, float]) -> None:
         self.window.setdefault(client, []).append(report)
+        self.pending.append((time.time(), client, report))
+
+    async def write_raw(self) -> int:
+        """Write the pending raw reports and drop those past retention; the number written."""
+        if not self.pending:
+            return 0
+        rows, self.pending = self.pending, []
+        db = self.ctx.db
+        cutoff = time.time() - RAW_RETENTION_SECONDS
+
+        def write() -> None:
+            for ts, client, r in rows:
+                db.execute(
+                    "INSERT INTO playback_reports (ts, client_id, bandwidth, latency, errors, download_duration,"
+                    " quality_variant_changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (ts, client, r.get("bandwidth"), r.get("latency"), r["errors"], r.get("downloadDuration"),
+                     r["qualityVariantChanges"]))
+            db.execute("DELETE FROM playback_reports WHERE ts < ?", (cutoff,))
+
+        await db.run_write(write)
+        return len(rows)
 
     async def fold(self) -> dict[str, Any] | None:
         """Aggregate and store the window, then start a new one; None when it was empty."""
@@ -91,6 +121,14 @@ class PlaybackMetrics:
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         task_status.started()
-        while True:
-            await trio.sleep(self.interval)
-            await self.fold()
+        next_fold = trio.current_time() + self.interval
+        try:
+            while True:
+                await trio.sleep(min(self.raw_flush, max(0.0, next_fold - trio.current_time())))
+                await self.write_raw()
+                if trio.current_time() >= next_fold:
+                    next_fold += self.interval
+                    await self.fold()
+        finally:
+            with trio.CancelScope(shield=True):
+                await self.write_raw()  # shutting down: what arrived since the last batch

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 import httpx
 import pytest
 
@@ -88,6 +91,20 @@ def test_ping_and_playback_metrics(client):
     assert bad.status_code == 400 and "errors is required" in bad.json()["error"]
     worse = client.post("/api/metrics/playback", content=b"not json")
     assert worse.status_code == 400
+
+
+def test_raw_playback_reports_are_persisted(client, hls_server):
+    client.post("/api/metrics/playback", headers={"User-Agent": "metrics-probe"},
+                json={"bandwidth": 1234.5, "errors": 2, "qualityVariantChanges": 0})
+    deadline = time.monotonic() + 15  # written in batches every 5 s
+    while True:
+        rows = sqlite3.connect(hls_server.datadir / "owncast.db").execute(
+            "SELECT bandwidth, latency, errors, quality_variant_changes FROM playback_reports"
+            " WHERE bandwidth = 1234.5").fetchall()
+        if rows or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert rows == [(1234.5, None, 2.0, 0.0)]
 
 
 def test_followers_pagination_is_checked(client):
