@@ -232,8 +232,11 @@ class Ours:
             raise RuntimeError("ingest/transcode did not start: see " + str(self.datadir))
 
     def owncast(self, *args: str) -> str:
-        return subprocess.run([*OWNCAST, *args, "--datadir", str(self.datadir)], capture_output=True, text=True,
-                              cwd=ROOT, timeout=60, check=True).stdout
+        done = subprocess.run([*OWNCAST, *args, "--datadir", str(self.datadir)], capture_output=True, text=True,
+                              cwd=ROOT, timeout=60, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"owncast {' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
+        return done.stdout
 
     def stream(self, rec: Path, seconds: int, level: int) -> dict[str, object]:
         segment = (1, 2)[level]

@@ -69,11 +69,12 @@ async def test_slow_uploads_warn_once_per_minute(bucket: tuple[Any, str], moto_e
     assert fast_warnings == [] and max(fast.upload_seconds) < 0.45
 
 
-def test_s3_outage_mid_stream_falls_back_to_local(moto_endpoint: str, bucket: tuple[Any, str],
+def test_slow_s3_warns_then_an_outage_mid_stream_falls_back_to_local(moto_endpoint: str, bucket: tuple[Any, str],
                                                   migrated: Path) -> None:
     client, name = bucket
     datadir = migrated
-    proxy = proxy_to(moto_endpoint)
+    # Each S3 response waits 0.5 s: a segment and its playlist take >= 1 s, over 90 % of level 0's 1 s.
+    proxy = proxy_to(moto_endpoint, delay=0.5)
     for key, value in (("video_latency_level", "0"), ("video_stream_output_variants", json.dumps(VARIANTS[:1])),
                        ("s3_storage_config", json.dumps(s3_config(proxy.endpoint, name)))):
         owncast("config", "set", key, value, datadir=datadir, check=True)
@@ -86,6 +87,9 @@ def test_s3_outage_mid_stream_falls_back_to_local(moto_endpoint: str, bucket: tu
                                                            if k.startswith("hls/0/stream-")]) >= 2, 20, server)
         master = parse_master_playlist((datadir / "hls" / "stream.m3u8").read_text())
         assert master.variants[0].uri.startswith(proxy.endpoint)
+        slow = wait_for("the slow-upload warning", lambda: [w for w in events(datadir, "transcode.warning")
+                                                            if "uploads to S3 take" in w["message"]], 10, server)
+        assert len(slow) == 1 and "1s segment length" in slow[0]["message"]
         proxy.close()  # the endpoint goes away mid-stream
 
         errors = wait_for("a storage error", lambda: events(datadir, "transcode.storage_error"), 15, server)
