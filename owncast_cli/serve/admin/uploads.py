@@ -49,7 +49,9 @@ def emoji_stem(name: object) -> str:
     """The file name stem for an emoji: the given name without a folder or extension."""
     if not isinstance(name, str):
         raise BadRequest('expected {"name": "emoji name", "data": "data:image/png;base64,..."}')
-    stem = Path(name.strip()).name
+    if "/" in name or "\\" in name or "\0" in name:
+        raise BadRequest("an emoji name is a plain name, not a path")
+    stem = name.strip()
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     if not _EMOJI_NAME.match(stem):
         raise BadRequest("an emoji name is 1-64 letters, digits, '-' or '_'")

@@ -1,0 +1,127 @@
+"""Emoji, logo and favicon uploads (checked by content), webhooks, directory and followers."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import httpx
+
+from tests.conftest import RunningServer
+from tests.openapi import assert_valid
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def data_url(data: bytes, kind: str = "image/png") -> str:
+    return f"data:{kind};base64," + base64.b64encode(data).decode()
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+
+
+def test_emoji_upload_and_delete(admin_server: RunningServer, admin: httpx.Client) -> None:
+    uploaded = admin.post("/api/admin/emoji/upload", json={"name": "party", "data": data_url(png())})
+    assert uploaded.json()["success"] is True
+    assert_valid(uploaded.json(), "/api/admin/emoji/upload", "post")
+    assert (admin_server.datadir / "emoji" / "party.png").read_bytes() == png()
+    listed = httpx.get(f"{admin_server.base_url}/api/emoji").json()
+    assert {"name": "party", "url": "/img/emoji/party.png"} in listed
+    again = admin.post("/api/admin/emoji/upload", json={"name": "party", "data": data_url(png())})
+    assert again.status_code == 400 and "already exists" in again.json()["message"]
+    # Checked by content, not by the name or the declared type.
+    fake = admin.post("/api/admin/emoji/upload", json={"name": "fake.png", "data": data_url(b"GIF? no, text")})
+    assert fake.status_code == 400 and "not an image" in fake.json()["message"]
+    for name in ("../../escape", "a/b", "", "x" * 80):
+        refused = admin.post("/api/admin/emoji/upload", json={"name": name, "data": data_url(png())})
+        assert refused.status_code == 400, name
+    assert not (admin_server.datadir / "escape.png").exists()
+    assert admin.post("/api/admin/emoji/upload", json={"name": "b", "data": "%%%"}).status_code == 400
+    hostile = admin.post("/api/admin/emoji/upload",
+                         json={"name": "evil", "data": data_url(b'<svg onload="alert(1)"></svg>', "image/svg+xml")})
+    assert hostile.status_code == 400 and "SVG" in hostile.json()["message"]
+    deleted = admin.post("/api/admin/emoji/delete", json={"name": "party"})
+    assert deleted.json()["success"] is True
+    assert not (admin_server.datadir / "emoji" / "party.png").exists()
+    assert admin.post("/api/admin/emoji/delete", json={"name": "party"}).status_code == 400
+
+
+def test_logo_upload(admin_server: RunningServer, admin: httpx.Client) -> None:
+    before = admin.get("/api/admin/serverconfig").json()["instanceDetails"]["logo"]
+    uploaded = admin.post("/api/admin/config/logo", json={"value": data_url(SVG, "image/svg+xml")})
+    assert uploaded.json() == {"success": True, "message": "changed"}
+    assert admin.get("/api/admin/serverconfig").json()["instanceDetails"]["logo"] == "logo.svg"
+    served = httpx.get(f"{admin_server.base_url}/logo")
+    assert served.content == SVG
+    replaced = admin.post("/api/admin/config/logo", json={"value": data_url(png(), "image/svg+xml")})
+    assert replaced.status_code == 200
+    assert (admin_server.datadir / "logo.png").exists() and not (admin_server.datadir / "logo.svg").exists()
+    assert httpx.get(f"{admin_server.base_url}/logo").content == png()
+    for bad, words in ((data_url(b"plain text"), "not an image"), ("not base64!", "base64"),
+                       (data_url(b"\x89PNG\r\n\x1a\n" + b"\0" * (720 * 1024)), "at most")):
+        refused = admin.post("/api/admin/config/logo", json={"value": bad})
+        assert refused.status_code == 400 and words in refused.json()["message"], words
+    assert before in ("logo.svg", "logo.png")
+
+
+def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
+    ico = b"\x00\x00\x01\x00\x01\x00" + b"\x10" * 32
+    multipart = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", ico, "image/x-icon")})
+    assert multipart.json() == {"success": True, "message": "favicon updated"}
+    assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == ico
+    as_json = admin.post("/api/admin/config/favicon", json={"value": data_url(png())})
+    assert as_json.status_code == 200 and not (admin_server.datadir / "favicon.ico").exists()
+    assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == png()
+    refused = admin.post("/api/admin/config/favicon", json={"value": data_url(SVG)})
+    assert refused.status_code == 400 and "PNG or ICO" in refused.json()["message"]
+    assert admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}).json()["message"] == "no file provided"
+    reset = admin.delete("/api/admin/config/favicon")
+    assert reset.json() == {"success": True, "message": "favicon reset to default"}
+    assert_valid(reset.json(), "/api/admin/config/favicon", "delete")
+    assert not (admin_server.datadir / "favicon.png").exists()
+
+
+def test_webhooks_crud(admin: httpx.Client) -> None:
+    created = admin.post("/api/admin/webhooks/create",
+                         json={"url": "https://example.com/hook", "events": ["STREAM_STARTED", "CHAT"]})
+    assert created.status_code == 200, created.text
+    hook = created.json()
+    assert_valid(hook, "/api/admin/webhooks/create", "post")
+    assert hook["events"] == ["STREAM_STARTED", "CHAT"] and hook["lastUsed"] is None
+    listed = admin.get("/api/admin/webhooks").json()
+    assert_valid(listed, "/api/admin/webhooks")
+    assert hook in listed
+    for bad, words in (({"url": "ftp://x", "events": ["CHAT"]}, "http"),
+                       ({"url": "https://x.example", "events": []}, "non-empty"),
+                       ({"url": "https://x.example", "events": ["NOPE"]}, "unknown event types")):
+        refused = admin.post("/api/admin/webhooks/create", json=bad)
+        assert refused.status_code == 400 and words in refused.json()["message"], bad
+    deleted = admin.post("/api/admin/webhooks/delete", json={"id": hook["id"]})
+    assert deleted.json()["success"] is True
+    assert hook not in admin.get("/api/admin/webhooks").json()
+    assert admin.post("/api/admin/webhooks/delete", json={"id": hook["id"]}).status_code == 400
+    assert admin.post("/api/admin/webhooks/delete", json={"id": "one"}).status_code == 400
+
+
+def test_directory_and_followers(admin_server: RunningServer, admin: httpx.Client) -> None:
+    reset = admin.post("/api/admin/yp/reset")
+    assert reset.json()["success"] is True
+    assert_valid(reset.json(), "/api/admin/yp/reset", "post")
+    followers = admin.get("/api/admin/followers").json()
+    assert_valid(followers, "/api/admin/followers")
+    assert followers == {"total": 0, "results": []}
+    assert admin.get("/api/admin/followers", params={"limit": "-1"}).status_code == 400
+    for path in ("pending", "blocked", "directory"):
+        body = admin.get(f"/api/admin/followers/{path}").json()
+        assert_valid(body, f"/api/admin/followers/{path}")
+        assert body == []
+    approve = admin.post("/api/admin/followers/approve", json={"actorIRI": "https://x.example/u", "approved": True})
+    assert approve.status_code == 400 and "no follow request" in approve.json()["message"]
