@@ -79,9 +79,11 @@ def create_app(service: ChatService) -> QuartTrio:
     @app.post("/api/chat/messagevisibility")
     @app.post("/api/chat/updatemessagevisibility")  # Owncast's legacy path
     async def message_visibility() -> Any:
+        # Read the body before answering: a refused request whose body is left unread can stall
+        # the next request on the same keep-alive connection.
+        body = await json_object()
         if await current_user(moderator=True) is None:
             return unauthorized()
-        body = await json_object()
         ids = (body or {}).get("idArray")
         visible = (body or {}).get("visible")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or not isinstance(visible, bool):
@@ -91,9 +93,9 @@ def create_app(service: ChatService) -> QuartTrio:
 
     @app.post("/api/chat/users/setenabled")
     async def set_enabled() -> Any:
+        body = await json_object()
         if await current_user(moderator=True) is None:
             return unauthorized()
-        body = await json_object()
         user_id = (body or {}).get("userId")
         enabled = (body or {}).get("enabled")
         if not isinstance(user_id, str) or not user_id or not isinstance(enabled, bool):
