@@ -225,3 +225,30 @@ async def test_garbage_ends_only_that_connection(server: RunningServer) -> None:
             await live.flush()
     assert [t.timestamp for t in tags(b"".join(received)) if t.tag_type == 9][-1] == 40
     assert "RTMP protocol error" in server.log.read_text()
+
+
+@pytest.mark.parametrize("encoder,codec,probed", [("libx265", "H.265", "hevc"), ("libsvtav1", "AV1", "av1")])
+async def test_enhanced_rtmp_hevc_and_av1_pass_through(server: RunningServer, encoder: str, codec: str,
+                                                       probed: str) -> None:
+    """OBS 30+ sends HEVC and AV1 with Enhanced RTMP FourCC tags; Owncast fails on them (#2602)."""
+    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/abc123"
+    argv = [FFMPEG, "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+            "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v", encoder, "-g", "25", "-pix_fmt", "yuv420p",
+            "-an", "-f", "flv", url]
+    if encoder == "libx265":
+        argv[argv.index("-g"):argv.index("-g")] = ["-preset", "ultrafast", "-x265-params", "log-level=error"]
+    else:
+        argv[argv.index("-g"):argv.index("-g")] = ["-preset", "12"]
+    received: list[bytes] = []
+    async with watch(server.datadir, "stream.started") as events:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(read_flv, server.datadir / "run" / "ingest.sock", received)
+            result = await trio.run_process(argv, capture_stderr=True, check=False)
+            assert result.returncode == 0, result.stderr
+            started = await next_event(events)
+    assert started.data["streamDetails"]["videoCodec"] == codec
+    flv = server.datadir / "got.flv"
+    flv.write_bytes(b"".join(received))
+    info = probe_media(FFMPEG, flv)
+    assert [(s["type"], s["codec"]) for s in info["streams"]] == [("video", probed)]
+    assert (info["streams"][0]["width"], info["streams"][0]["height"]) == (320, 240)
