@@ -76,12 +76,13 @@ def tail_command(settings: Settings, as_json: bool, since: int | None, types: tu
             nursery.cancel_scope.cancel()
 
     try:
-        trio.run(tail)
-    except KeyboardInterrupt:
-        pass
-    except BrokenPipeError:
-        # The reader went away (`| head`): that is a normal end. Point stdout at /dev/null so
-        # the interpreter's final flush does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:
+            trio.run(tail)
+        except* BrokenPipeError:
+            # The reader went away (`| head`): a normal end, however trio's task groups wrapped
+            # it. Point stdout at /dev/null so the interpreter's final flush does not raise again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except* KeyboardInterrupt:
+            pass
     finally:
         db.close()
