@@ -141,15 +141,19 @@ def wrk(url: str, seconds: float, connections: int) -> dict[str, float]:
 #: wrk's Lua hooks are per thread, not per connection: the thread's requests alternate between
 #: playlist and segment, and each connection waits 0.5-1.5 half-periods (random) before its next one,
 #: so N connections make N playlist and N segment requests per segment duration, spread out.
+#: wrk sends each connection's first request at once, without delay(): like a real viewer's, those
+#: are playlists.
 PACED_LUA = """
 local paths = {"%(playlist)s", "%(segment)s"}
 local n = 0
+local first = 0
 local half = %(half_ms)d
 function setup(thread) thread:set("id", tostring(thread)) end
-function init(args) math.randomseed(os.time() + #id) end
+function init(args) math.randomseed(os.time() + #id); first = tonumber(args[1]) end
 function delay() return math.floor(half * (0.5 + math.random())) end
 function request()
     n = n + 1
+    if n <= first then return wrk.format("GET", paths[1]) end
     return wrk.format("GET", paths[n %% 2 + 1])
 end
 """
@@ -162,7 +166,8 @@ def paced(base: str, viewers: int, seconds: float, workdir: Path) -> dict[str, f
     script = workdir / "paced.lua"
     script.write_text(PACED_LUA % {"playlist": PLAYLIST, "segment": SEGMENT, "half_ms": SEGMENT_SECONDS * 500})
     out = subprocess.run(["wrk", "-t2", f"-c{viewers}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-                          "--latency", "-s", str(script), base], capture_output=True, text=True,
+                          "--latency", "-s", str(script), base, "--", str(-(-viewers // 2))],
+                         capture_output=True, text=True,
                          timeout=seconds + 60).stdout
     percentiles = {q: float(v) * _TIME_UNITS[u] for q, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)$", out, re.M)}
     requests = int(re.search(r"(\d+) requests in", out).group(1))
