@@ -128,6 +128,9 @@ class ChatService:
         self._outbox_send, self._outbox_recv = trio.open_memory_channel[
             tuple[str, Payload, store.StoredMessage | None]](100_000)
         self._helpers: trio.Nursery | None = None
+        # Recorded vs written events: moderation and history wait for pending writes first.
+        self._queued = self._written = 0
+        self._progress = trio.Event()
         self._networks: list[Any] = []
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -434,6 +437,7 @@ class ChatService:
     def _record(self, bus_type: str, payload: Payload, message: store.StoredMessage | None = None) -> None:
         try:
             self._outbox_send.send_nowait((bus_type, payload, message))
+            self._queued += 1
         except trio.WouldBlock:
             logger.error("chat persistence is %d events behind: dropped %s", 100_000, bus_type)
         except trio.ClosedResourceError:
@@ -457,10 +461,22 @@ class ChatService:
                 await self.bus.publish_many([(t, p) for t, p, _ in batch], effect=effect)
             except Exception:
                 logger.exception("could not record %d chat events", len(batch))
+            self._written += len(batch)
+            self._progress.set()
+            self._progress = trio.Event()
+
+    async def flush(self) -> None:
+        """Wait until every event recorded so far is written (messages are stored off the
+        broadcast path; moderation must see the message it hides)."""
+        target = self._queued
+        with trio.move_on_after(10):
+            while self._written < target:
+                await self._progress.wait()
 
     # --- moderation -------------------------------------------------------------------------
 
     async def set_visibility(self, ids: list[str], visible: bool) -> list[str]:
+        await self.flush()
         now = time.time()
         found = await self.db.run_write(lambda: store.set_hidden(self.db, ids, None if visible else now))
         if found:
@@ -470,6 +486,7 @@ class ChatService:
         return found
 
     async def set_user_enabled(self, user_id: str, enabled: bool) -> ChatUser:
+        await self.flush()
         now, db = time.time(), self.db
         # Owncast bans every address the user is connected from, except loopback.
         ips = sorted({c.ip for c in self.hub.user_clients(user_id) if not _is_loopback(c.ip)})
@@ -519,6 +536,7 @@ class ChatService:
                 "messages": [self._stored_payload(m, user) for m in messages]}
 
     async def history(self) -> list[Payload]:
+        await self.flush()
         rows = await self.db.run(lambda: store.history(self.db))
         return [self._stored_payload(message, user) for message, user in rows]
 

@@ -88,7 +88,7 @@ def tail_command(settings: Settings, as_json: bool, count: int | None) -> None:
     async def print_events() -> None:
         async with open_bus(db, settings.run_dir, "cli") as bus:
             async with bus.subscribe(types=TAIL_TYPES) as sub:
-                print("", end="", flush=True)
+                click.echo("owncast: following the chat (Ctrl-C to stop)", err=True)
                 seen = 0
                 async for event in sub:
                     text = json.dumps(event.data, separators=(",", ":")) if as_json else _line(event.type, event.data)

@@ -316,8 +316,16 @@ async def test_stream_events_and_title_announced(chat_server: RunningServer) -> 
 
 async def test_cli_send_and_tail(chat_server: RunningServer) -> None:
     tail = await trio.lowlevel.open_process(
-        [*OWNCAST, "chat", "tail", "--datadir", str(chat_server.datadir)], stdout=subprocess.PIPE)
+        [*OWNCAST, "chat", "tail", "--datadir", str(chat_server.datadir)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
     try:
+        assert tail.stderr is not None
+        said = b""
+        with trio.fail_after(10):
+            while b"following the chat" not in said:  # subscribed: nothing sent from now is missed
+                chunk = await tail.stderr.receive_some(4096)
+                assert chunk, said
+                said += chunk
         async with chat_client(chat_server.base_url, "listener") as client:
             await client.next("CONNECTED_USER_INFO")
             owncast("chat", "send", "hello from **cli**", datadir=chat_server.datadir, check=True)
@@ -369,7 +377,7 @@ async def test_part_after_delay_not_on_quick_reconnect(chat_server: RunningServe
         async with chat_client(chat_server.base_url, user=user):
             assert (await watcher.next("USER_JOINED"))["user"]["displayName"] == "leaver"
         async with chat_client(chat_server.base_url, user=user):  # back within 10 s
-            await watcher.nothing_of("USER_JOINED", "USER_PARTED", within=0.5)
+            await watcher.nothing_of("USER_JOINED", "USER_PARTED", within=0.5, user_id=user["id"])
         began = trio.current_time()
         with trio.fail_after(15):
             while (parted := await watcher.next("USER_PARTED", timeout=15))["user"]["id"] != user["id"]:

@@ -54,12 +54,14 @@ class ChatClient:
                         return event
                 await self._read()
 
-    async def nothing_of(self, *types: str, within: float = 0.5) -> None:
-        """Assert no event of these types arrives within ``within`` seconds."""
+    async def nothing_of(self, *types: str, within: float = 0.5, user_id: str | None = None) -> None:
+        """Assert no event of these types (about ``user_id``, if given) arrives within ``within`` s."""
         with trio.move_on_after(within):
             while True:
                 await self._read()
-        assert not [e for e in self.events if e.get("type") in types], self.events
+        unwanted = [e for e in self.events if e.get("type") in types
+                    and (user_id is None or (e.get("user") or {}).get("id") == user_id)]
+        assert not unwanted, unwanted
 
 
 @asynccontextmanager
