@@ -21,14 +21,24 @@ run: install
 
 test-deps: $(BIN)/python web-vendor
 	$(BIN)/pip install -q -e '.[test]'
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 test: test-deps
 	$(BIN)/pytest -q
 
+# Benchmarks print each figure beside its reference peer measured in the same run (nginx-rtmp,
+# nginx, the Go chat hub), which come from Debian's packages.
+BENCH_APT := nginx libnginx-mod-rtmp wrk golang-go golang-github-gorilla-websocket-dev
+
 bench: test-deps
+	command -v nginx >/dev/null && command -v wrk >/dev/null && command -v go >/dev/null \
+		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_APT))
 	$(BIN)/python bench/bus.py
+	$(BIN)/python bench/rtmp_parse.py
+	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/hls.py
+	$(BIN)/python bench/transcode.py
+	$(BIN)/python bench/chat.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
