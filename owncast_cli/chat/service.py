@@ -14,7 +14,6 @@ import resource
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import trio
@@ -65,7 +64,7 @@ from owncast_cli.chat.rules import (
     user_removed_message,
 )
 from owncast_cli.chat.sanitize import markdown_escape, render_chat_message, render_trusted_markdown
-from owncast_cli.chat.emoji import scan_emoji
+from owncast_cli.emoji import SHIPPED_DIR, scan_emoji
 from owncast_cli.chat.net import client_address, parse_networks, peer_trusted
 
 if TYPE_CHECKING:
@@ -94,7 +93,6 @@ CHAT_CONFIG_KEYS = (
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
     "stream_title", "trusted_proxies",
 )
-WEB_EMOJI_DIR = Path(__file__).resolve().parents[2] / "share" / "web" / "emoji"
 
 
 class Socket(Protocol):
@@ -145,7 +143,7 @@ class ChatService:
         self.config.update(values)
         self._apply_config()
         self.stream = StreamState(bool(stream["online"]), _parse_time(stream["lastDisconnectTime"]))
-        self.emoji = await trio.to_thread.run_sync(scan_emoji, self.ctx.settings.emoji_dir, WEB_EMOJI_DIR)
+        self.emoji = await trio.to_thread.run_sync(scan_emoji, self.ctx.settings.emoji_dir, SHIPPED_DIR)
 
     def _apply_config(self) -> None:
         c = self.config
@@ -630,7 +628,7 @@ class ChatService:
     async def _emoji_loop(self) -> None:
         while True:
             await trio.sleep(EMOJI_RESCAN_SECONDS)
-            self.emoji = await trio.to_thread.run_sync(scan_emoji, self.ctx.settings.emoji_dir, WEB_EMOJI_DIR)
+            self.emoji = await trio.to_thread.run_sync(scan_emoji, self.ctx.settings.emoji_dir, SHIPPED_DIR)
 
 
 def _is_loopback(ip: str) -> bool:

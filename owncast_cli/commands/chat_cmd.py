@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -78,40 +76,13 @@ def _line(event_type: str, data: dict[str, Any]) -> str:
 @click.option("--count", type=click.IntRange(1), default=None, help="Exit after this many events.")
 def tail_command(settings: Settings, as_json: bool, count: int | None) -> None:
     """Print the live chat, one line per event (Owncast's event JSON with --json), until Ctrl-C."""
-    import trio
+    from owncast_cli.commands.tailing import tail
 
-    from owncast_cli.bus import open_bus
-    from owncast_cli.commands.events_cmd import _exit_when_reader_leaves
+    def line(event: Any) -> str:
+        return json.dumps(event.data, separators=(",", ":")) if as_json else _line(event.type, event.data)
 
-    db = open_db(settings)
-
-    async def print_events() -> None:
-        async with open_bus(db, settings.run_dir, "cli") as bus:
-            async with bus.subscribe(types=TAIL_TYPES) as sub:
-                click.echo("owncast: following the chat (Ctrl-C to stop)", err=True)
-                seen = 0
-                async for event in sub:
-                    text = json.dumps(event.data, separators=(",", ":")) if as_json else _line(event.type, event.data)
-                    sys.stdout.write(text + "\n")
-                    sys.stdout.flush()
-                    seen += 1
-                    if count is not None and seen >= count:
-                        return
-
-    async def tail() -> None:
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(_exit_when_reader_leaves, nursery.cancel_scope)
-            await print_events()
-            nursery.cancel_scope.cancel()
-
-    try:
-        trio.run(tail)
-    except KeyboardInterrupt:
-        pass
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    finally:
-        db.close()
+    tail(settings, open_db(settings), line, types=TAIL_TYPES, count=count,
+         banner="owncast: following the chat (Ctrl-C to stop)")
 
 
 def _chat_running(db: Any) -> bool:

@@ -56,8 +56,9 @@ async def _supervise(
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (streak - 1))
             logger.error("%s crashed (%s: %s); restart %d in %.1fs", spec.name,
                          type(exc).__name__, exc, restarts, delay, exc_info=exc)
+            why = f"{type(exc).__name__}: {exc}"
             await ctx.db.run_write(lambda: records.record(
-                ctx.db, spec.name, "restarting", restarts=restarts, detail=f"{type(exc).__name__}: {exc}"))
+                ctx.db, spec.name, "restarting", restarts=restarts, detail=why))
             with trio.move_on_after(delay):
                 await ctx.stopping.wait()
             if ctx.stopping.is_set():

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 from owncast_cli import __version__, state
 from owncast_cli.media.variants import StreamOutputVariant, VariantError
@@ -116,22 +115,3 @@ def video_variants(config: dict[str, Any]) -> list[dict[str, Any]]:
             name = str(raw.get("name") or f"Variant {i + 1}")
         out.append({"index": i, "name": name})
     return out
-
-
-EMOJI_SUFFIXES = (".png", ".gif", ".svg", ".jpg", ".jpeg", ".webp")
-
-
-def emoji(*folders: Path) -> list[dict[str, str]]:
-    """Custom emoji from the folders in order (the first wins a name), as ``[{name, url}]``."""
-    seen: dict[str, dict[str, str]] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in EMOJI_SUFFIXES or not path.is_file():
-                continue
-            relative = path.relative_to(folder)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            seen.setdefault(path.stem, {"name": path.stem, "url": "/img/emoji/" + quote(relative.as_posix())})
-    return sorted(seen.values(), key=lambda e: e["name"])

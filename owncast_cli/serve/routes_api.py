@@ -54,8 +54,10 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def get_emoji() -> Any:
         import trio
 
+        from owncast_cli.emoji import emoji_list
+
         folders = (svc.ctx.settings.emoji_dir, svc.web_root / "emoji")
-        return no_cache(jsonify(await trio.to_thread.run_sync(api_public.emoji, *folders)))
+        return no_cache(jsonify(await trio.to_thread.run_sync(emoji_list, *folders)))
 
     @app.get("/api/ping")
     async def ping() -> Any:

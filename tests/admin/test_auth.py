@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import base64
-import logging
 
 import httpx
 import pytest
-import trio
 
 from owncast_cli import adminauth
 from tests.admin.conftest import ADMIN

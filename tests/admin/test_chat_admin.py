@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.admin.conftest import ADMIN
 from tests.chat.wsclient import chat_client

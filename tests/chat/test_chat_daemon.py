@@ -12,7 +12,7 @@ import pytest
 import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected, open_websocket_url
 
-from tests.chat.conftest import chat_caught_up, publish, set_config
+from tests.chat.conftest import publish, set_config
 from tests.chat.wsclient import chat_client, register
 from tests.conftest import OWNCAST, RunningServer, owncast
 from tests.openapi import assert_valid
@@ -380,7 +380,7 @@ async def test_part_after_delay_not_on_quick_reconnect(chat_server: RunningServe
             await watcher.nothing_of("USER_JOINED", "USER_PARTED", within=0.5, user_id=user["id"])
         began = trio.current_time()
         with trio.fail_after(15):
-            while (parted := await watcher.next("USER_PARTED", timeout=15))["user"]["id"] != user["id"]:
+            while (await watcher.next("USER_PARTED", timeout=15))["user"]["id"] != user["id"]:
                 pass  # users of earlier tests on this server part too
         assert 9 <= trio.current_time() - began <= 12
 

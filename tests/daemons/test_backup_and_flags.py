@@ -5,11 +5,9 @@ from __future__ import annotations
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import trio
 
 from tests.conftest import OWNCAST, ROOT, owncast, start_run_all
 from tests.ingest.live import publisher

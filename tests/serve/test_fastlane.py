@@ -158,7 +158,7 @@ async def test_playlist_changes_are_seen_and_validators_work():
             status, headers, body = await reader.response()
             assert status == 206 and body == (f.hls / "0" / "stream-0.ts").read_bytes()[-100:]
             assert headers["content-range"] == f"bytes {1048576 - 100}-1048575/1048576"
-            await stream.send_all(f"HEAD /hls/0/stream-0.ts HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+            await stream.send_all(b"HEAD /hls/0/stream-0.ts HTTP/1.1\r\nHost: t\r\n\r\n")
             status, headers, body = await reader.response(head_only=True)
             assert status == 200 and headers["content-length"] == "1048576"
             await stream.send_all(get("/hls/0/stream.m3u8", "Connection: close\r\n"))

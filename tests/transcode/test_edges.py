@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from owncast_cli.media.probe import probe_media
-from owncast_cli.protocols.hls import parse_master_playlist, parse_media_playlist
+from owncast_cli.protocols.hls import parse_master_playlist
 from owncast_cli.transcode.argv import build_offline_clip_argv
 from owncast_cli.transcode.playlists import LOCAL_MARGIN
 from tests.conftest import RunningServer, owncast, start_run_all
