@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 STREAM = "stream"
 VIEWERS = "viewers"
+#: ``{"clients": n}``: connected chat websockets, written by chat for the admin API and metrics.
+CHAT = "chat"
 
 
 def get(db: Database, key: str, default: Any = None) -> Any:
@@ -36,6 +38,10 @@ def stream(db: Database) -> dict[str, Any]:
 def viewers(db: Database) -> dict[str, int]:
     value = get(db, VIEWERS) or {}
     return {"current": 0, "sessionPeak": 0, "overallPeak": 0, **value}
+
+
+def chat_clients(db: Database) -> int:
+    return int((get(db, CHAT) or {}).get("clients", 0))
 
 
 def rfc3339(ts: float | None = None) -> str:

@@ -11,6 +11,7 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
+from owncast_cli import state
 from owncast_cli.chat.app import create_app
 from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService
@@ -32,6 +33,21 @@ def _raise_open_file_limit() -> None:
             logger.debug("could not raise the open-file limit: %s", exc)
 
 
+#: How often the number of connected chat clients is written for the admin API and metrics.
+CLIENT_COUNT_EVERY = 1.0
+
+
+async def _record_client_count(ctx: Context, service: ChatService) -> None:
+    """Keep ``state.chat_clients`` current (a daemon apart from serve shares it through the DB)."""
+    written = -1
+    while True:
+        count = len(service.hub)
+        if count != written:
+            await ctx.db.run_write(lambda: state.put(ctx.db, state.CHAT, {"clients": count}))
+            written = count
+        await trio.sleep(CLIENT_COUNT_EVERY)
+
+
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     _raise_open_file_limit()
     sock_path = ctx.settings.socket_path("chat")
@@ -50,6 +66,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     try:
         async with trio.open_nursery() as nursery:
             await nursery.start(service.run)
+            nursery.start_soon(_record_client_count, ctx, service)
             binds = await nursery.start(
                 lambda task_status: hypercorn_serve(app, config, shutdown_trigger=ctx.stopping.wait,
                                                     task_status=task_status)

@@ -109,3 +109,24 @@ def test_prometheus(admin: httpx.Client) -> None:
         assert name in samples, name
     assert "# TYPE owncast_instance_cpu_usage gauge" in response.text
     assert admin.post("/api/admin/prometheus").status_code == 200
+
+
+async def test_prometheus_counts_connected_chat_clients(admin_server, admin: httpx.Client) -> None:
+    import trio
+    from trio_websocket import open_websocket_url
+
+    def gauge() -> float:
+        for line in admin.get("/api/admin/prometheus").text.splitlines():
+            if line.startswith("owncast_instance_active_chat_client_count"):
+                return float(line.rsplit(" ", 1)[1])
+        raise AssertionError("no owncast_instance_active_chat_client_count")
+
+    before = gauge()
+    token = httpx.post(f"{admin_server.base_url}/api/chat/register", json={}, timeout=5).json()["accessToken"]
+    url = admin_server.base_url.replace("http://", "ws://") + f"/ws?accessToken={token}"
+    with trio.fail_after(10):
+        async with open_websocket_url(url):
+            while gauge() != before + 1:  # chat writes the count within a second of a change
+                await trio.sleep(0.1)
+        while gauge() != before:
+            await trio.sleep(0.1)

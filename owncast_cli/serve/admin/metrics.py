@@ -111,9 +111,11 @@ class Sampler:
         first = None if self._primed else 0.25
         measured = await trio.to_thread.run_sync(hardware, self.ctx.settings.datadir, first)
         self._primed = True
-        viewers, playback = await db.run(lambda: (state.viewers(db), state.get(db, PLAYBACK_HEALTH_KEY)))
+        viewers, chat, playback = await db.run(
+            lambda: (state.viewers(db), state.chat_clients(db), state.get(db, PLAYBACK_HEALTH_KEY)))
         samples = [(name, now, value) for name, value in measured.items()]
         samples.append(("viewers", now, float(viewers["current"])))
+        samples.append(("chat_clients", now, float(chat)))
         if playback and playback.get("time") != self._last_playback:
             self._last_playback = playback.get("time")
             at = _parse_time(str(playback.get("time"))) or now

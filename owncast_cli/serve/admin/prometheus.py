@@ -61,6 +61,7 @@ def exposition(gauges: list[Gauge], labels: dict[str, str]) -> str:
 def _read(db: Database) -> dict[str, Any]:
     return {
         "viewers": state.viewers(db),
+        "chat_clients": state.chat_clients(db),
         "stream": state.stream(db),
         "playback": state.get(db, PLAYBACK_HEALTH_KEY) or {},
         "transcode": state.get(db, TRANSCODE_HEALTH_KEY) or {},
@@ -74,6 +75,8 @@ def gauges(now: dict[str, Any], machine: dict[str, float]) -> list[Gauge]:
     viewers, playback, transcode = now["viewers"], now["playback"], now["transcode"]
     return [
         Gauge("owncast_instance_active_viewer_count", "The number of viewers.", viewers["current"]),
+        Gauge("owncast_instance_active_chat_client_count", "The number of connected chat clients.",
+              now["chat_clients"]),
         Gauge("owncast_instance_total_chat_users", "The total number of chat users on this Owncast instance.",
               now["users"]),
         Gauge("owncast_instance_current_chat_message_count",
