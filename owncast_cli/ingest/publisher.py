@@ -37,7 +37,7 @@ logger = logging.getLogger("owncast.ingest")
 SETUP_TIMEOUT = 10.0
 #: Announce the stream after this long even if a track's decoder config never came.
 ANNOUNCE_AFTER = 3.0
-RECEIVE_SIZE = 256 << 10
+RECEIVE_SIZE = 64 << 10
 #: The no-media deadline is moved at most this often (seconds).
 DEADLINE_STEP = 0.5
 
