@@ -15,7 +15,8 @@ from moto.server import ThreadedMotoServer
 from owncast_cli.protocols.hls import MediaPlaylist, Segment, parse_master_playlist, parse_media_playlist
 from owncast_cli.transcode.offline import OfflineClip
 from owncast_cli.transcode.storage import StorageError
-from owncast_cli.transcode.storage.s3 import LOCAL_KEEP, S3Storage, make_client
+from owncast_cli.media.latency import latency_level
+from owncast_cli.transcode.storage.s3 import S3Storage, make_client
 from tests.conftest import owncast, start_run_all
 from tests.transcode.test_e2e import VARIANTS, events, publish, wait_for
 
@@ -67,7 +68,7 @@ async def test_segments_before_playlists_headers_and_windows(bucket: tuple[Any, 
     hls = tmp_path / "hls"
     (hls / "0").mkdir(parents=True)
     storage = S3Storage(s3_config(moto_endpoint, name, pathPrefix="/live/"), hls, segment_seconds=1,
-                        segment_count=2, video_serving_endpoint="https://cdn.example/", backoff=0.01)
+                        segment_count=3, video_serving_endpoint="https://cdn.example/", backoff=0.01)
     seen_playlists: list[str] = []
     original_put = storage._put
 
@@ -87,8 +88,8 @@ async def test_segments_before_playlists_headers_and_windows(bucket: tuple[Any, 
         listed: list[Segment] = []
         for n in range(30):
             write_segment(hls / "0", f"stream-a-{n}.ts")
-            listed = [*listed, Segment.new(f"stream-a-{n}.ts", 1.0)][-2:]
-            media = MediaPlaylist.new(1, listed, media_sequence=max(0, n - 1))
+            listed = [*listed, Segment.new(f"stream-a-{n}.ts", 1.0)][-3:]
+            media = MediaPlaylist.new(1, listed, media_sequence=max(0, n - 2))
             (hls / "0" / "stream.m3u8").write_text(media.serialise())
             await storage.variant_updated(0, hls / "0" / "stream.m3u8", media)
 
@@ -96,10 +97,10 @@ async def test_segments_before_playlists_headers_and_windows(bucket: tuple[Any, 
     remote = keys(client, name)
     segments = [k for k in remote if k.endswith(".ts")]
     # The bucket keeps segment_count + 20 segments: the rest were deleted in batches.
-    assert segments == sorted(f"live/hls/0/stream-a-{n}.ts" for n in range(8, 30))
-    # Local copies are removed once uploaded (the newest stay for the thumbnailer).
-    assert sorted(p.name for p in (hls / "0").glob("*.ts")) == ["stream-a-28.ts", "stream-a-29.ts"]
-    assert LOCAL_KEEP == 2
+    assert segments == sorted(f"live/hls/0/stream-a-{n}.ts" for n in range(7, 30))
+    # Uploaded copies leave the disk once the playlist (3 segments here) no longer lists them,
+    # so a fallback to local storage still has every listed segment.
+    assert sorted(p.name for p in (hls / "0").glob("*.ts")) == [f"stream-a-{n}.ts" for n in (27, 28, 29)]
     head = client.head_object(Bucket=name, Key="live/hls/0/stream-a-29.ts")
     assert head["ContentType"] == "video/mp2t" and "max-age=31536000" in head["CacheControl"]
     head = client.head_object(Bucket=name, Key="live/hls/0/stream.m3u8")
@@ -151,7 +152,8 @@ def test_stream_to_s3_then_fall_back_when_the_endpoint_is_down(bucket: tuple[Any
                 client.get_object(Bucket=name, Key=f"hls/{index}/stream.m3u8")["Body"].read().decode())
             assert media.segments[-1].uri.startswith("offline-")
             assert all(f"hls/{index}/{s.uri}" in remote for s in media.segments)
-            assert len(list((datadir / "hls" / str(index)).glob("stream-*.ts"))) <= LOCAL_KEEP
+            on_disk = list((datadir / "hls" / str(index)).glob("stream-*.ts"))
+            assert len(on_disk) <= latency_level(0).segment_count  # one playlist window, no more
         master = parse_master_playlist((datadir / "hls" / "stream.m3u8").read_text())
         assert master.variants[0].uri == f"{moto_endpoint}/{name}/hls/0/stream.m3u8"
 

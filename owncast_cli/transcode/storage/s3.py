@@ -26,8 +26,6 @@ logger = logging.getLogger("owncast.transcode.s3")
 
 #: Owncast's remote cleanup keeps the newest segmentCount + 20 segments per variant.
 REMOTE_MARGIN: Final = 20
-#: Uploaded segments kept on local disk (the newest feed the thumbnailer); Owncast kept all (#3230).
-LOCAL_KEEP: Final = 2
 #: S3 DeleteObjects takes at most 1000 keys per request.
 DELETE_BATCH: Final = 1000
 #: Owncast: up to 4 attempts per upload.
@@ -125,6 +123,11 @@ class S3Storage:
         self.backoff = backoff
         self.clock = clock
         self.remote_keep = segment_count + REMOTE_MARGIN
+        # Uploaded segments stay on local disk only while the local playlist still lists them:
+        # bounded (Owncast kept every one and filled disks, #3230), and if S3 fails mid-stream
+        # the fallback to local storage serves every listed segment (the newest also feed the
+        # thumbnailer).
+        self.local_keep = segment_count
         self.windows: dict[int, SegmentWindow] = {}
         self.local: dict[int, deque[str]] = {}
         self.uploaded: set[str] = set()
@@ -213,7 +216,7 @@ class S3Storage:
         await self._upload_text(self.key(f"{index}/stream.m3u8"), playlist.serialise())
         if uploaded_any:
             self._timed(self.clock() - began)
-        stale = [local.popleft() for _ in range(max(0, len(local) - LOCAL_KEEP))]
+        stale = [local.popleft() for _ in range(max(0, len(local) - self.local_keep))]
         remove_files(directory, stale)
         if update.expired:
             keys = [self.key(f"{index}/{uri}") for uri in update.expired]
