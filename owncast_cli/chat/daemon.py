@@ -11,7 +11,7 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
-from owncast_cli.chat.app import create_app
+from owncast_cli.chat.app import create_app, websocket_handler
 from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService
 
@@ -55,10 +55,12 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
                                                     task_status=task_status)
             )
             ctx.http_apps["chat"] = app
+            ctx.ws_handlers["chat"] = websocket_handler(service)
             logger.info("chat serving on %s", ", ".join(binds))
             task_status.started(binds)
     finally:
         ctx.http_apps.pop("chat", None)
+        ctx.ws_handlers.pop("chat", None)
         try:
             os.unlink(sock_path)
         except FileNotFoundError:
