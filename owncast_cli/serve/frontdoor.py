@@ -134,6 +134,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
     lifespan_state: LifespanState = {}
     lifespan = Lifespan(wrapped, config, lifespan_state)
     context = WorkerContext(None)
+    batch = websocket.WriteBatch()
 
     async def connection(stream: trio.SocketStream) -> None:
         rest = await lane.handle(stream, _peer(stream.socket))
@@ -146,7 +147,8 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
             rest, end = await _read_head(stream, rest)
             handler = _websocket_handler(rest[:end], ws_route) if end > 0 else None
             if handler is not None:
-                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], _peer(stream.socket))
+                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], _peer(stream.socket),
+                                              batch)
                 try:
                     await conn.run(handler)
                 finally:
@@ -158,6 +160,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
 
     async with trio.open_nursery() as lifespan_nursery:
         await lifespan_nursery.start(lifespan.handle_lifespan)
+        await lifespan_nursery.start(batch.run)
         await lifespan.wait_for_startup()
         async with trio.open_nursery() as server_nursery:
             sockets = config.create_sockets()
