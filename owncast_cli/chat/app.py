@@ -1,14 +1,22 @@
-"""The chat HTTP app (quart-trio): ``/ws``, ``/api/chat/*`` and ``/api/moderation/*``, Owncast's shapes."""
+"""The chat HTTP app (quart-trio): ``/ws``, ``/api/chat/*`` and ``/api/moderation/*``, Owncast's shapes.
+
+:func:`websocket_handler` serves ``/ws`` on serve's raw websocket when chat runs in serve's process
+(the fast path); the Quart route serves it when chat runs apart, behind serve's proxy.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quart import Response, jsonify, request, websocket
 from quart_trio import QuartTrio
 
 from owncast_cli.chat.events import ChatUser
+from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService, NotFound
+
+if TYPE_CHECKING:
+    from owncast_cli.websocket import RawWebSocket, WebSocketHandler
 
 #: Register bodies are tiny; anything bigger is refused before it is read.
 MAX_BODY = 64 * 1024
@@ -137,3 +145,26 @@ def create_app(service: ChatService) -> QuartTrio:
         return None
 
     return app
+
+
+def websocket_handler(service: ChatService) -> WebSocketHandler:
+    """``/ws`` on a raw websocket from serve's front door (``ctx.ws_handlers["chat"]``): the same
+    checks and session as the Quart route."""
+
+    async def handle(conn: RawWebSocket) -> None:
+        if conn.path != "/ws":
+            await conn.refuse(404, "Not Found\n")  # another chat path: no websocket there
+            return
+        ip = service.client_address(conn.peer, conn.headers)
+        refusal = service.connect_refusal(ip)
+        if refusal is not None:
+            await conn.refuse(refusal.status, refusal.body)  # before the upgrade, as Owncast
+            return
+        # Frames beyond Owncast's read limit close the socket with 1009 (the session says so for
+        # those up to 4x the limit; larger ones are not even reassembled).
+        conn.max_message_size = 4 * MAX_FRAME_SIZE
+        await conn.accept()
+        await service.session(conn, token=conn.args.get("accessToken") or None, ip=ip,
+                              user_agent=conn.headers.get("user-agent", ""))
+
+    return handle

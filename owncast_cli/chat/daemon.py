@@ -12,7 +12,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
 from owncast_cli import state
-from owncast_cli.chat.app import create_app
+from owncast_cli.chat.app import create_app, websocket_handler
 from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService
 
@@ -40,12 +40,13 @@ CLIENT_COUNT_EVERY = 1.0
 async def _record_client_count(ctx: Context, service: ChatService) -> None:
     """Keep ``state.chat_clients`` current (a daemon apart from serve shares it through the DB)."""
     written = -1
-    while True:
+    while not ctx.stopping.is_set():
         count = len(service.hub)
         if count != written:
             await ctx.db.run_write(lambda: state.put(ctx.db, state.CHAT, {"clients": count}))
             written = count
-        await trio.sleep(CLIENT_COUNT_EVERY)
+        with trio.move_on_after(CLIENT_COUNT_EVERY):
+            await ctx.stopping.wait()
 
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
@@ -72,10 +73,12 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
                                                     task_status=task_status)
             )
             ctx.http_apps["chat"] = app
+            ctx.ws_handlers["chat"] = websocket_handler(service)
             logger.info("chat serving on %s", ", ".join(binds))
             task_status.started(binds)
     finally:
         ctx.http_apps.pop("chat", None)
+        ctx.ws_handlers.pop("chat", None)
         try:
             os.unlink(sock_path)
         except FileNotFoundError:

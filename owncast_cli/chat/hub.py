@@ -1,9 +1,15 @@
-"""Connected chat clients: one bounded queue and one writer per client, newline-batched frames.
+"""Connected chat clients and the broadcast: one encoding per event, never waiting on a client.
 
-The broadcast encodes an event once and offers the same string to every client's queue without
-waiting; each client's writer sends everything queued at that moment as one text frame, events
-separated by newlines (Owncast's writePump). A client whose queue is full has fallen too far behind:
-it is disconnected rather than allowed to slow the others.
+Two kinds of connection, one rule (a client too far behind is disconnected rather than allowed to
+slow the others):
+
+- a direct connection (serve's front door in this process, owncast_cli/websocket.py) takes
+  pre-encoded frames without waiting: the broadcast encodes the websocket frame once and writes the
+  same bytes to every socket; the connection queues what a full socket does not take, up to its
+  bound;
+- any other websocket (Quart's, when chat runs apart behind serve's proxy) gets one bounded queue
+  and one writer task, which sends everything queued at that moment as one text frame, events
+  separated by newlines (Owncast's writePump).
 """
 
 from __future__ import annotations
@@ -12,13 +18,22 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import trio
+
+from owncast_cli.websocket import encode_text_frame
 
 logger = logging.getLogger("owncast.chat")
 
 #: Owncast's per-client send buffer (chatclient.go: make(chan []byte, 256)).
 QUEUE_SIZE = 256
+
+
+class DirectSender(Protocol):
+    """A connection that takes encoded frames without waiting (see owncast_cli/websocket.py)."""
+
+    def send_frame_nowait(self, frame: bytes) -> bool: ...
 
 
 @dataclass(eq=False)
@@ -36,6 +51,8 @@ class Client:
     scope: trio.CancelScope = field(default_factory=trio.CancelScope)
     message_count: int = 0
     close_reason: str | None = None
+    #: Set for a direct connection: frames go to it, not to the queue.
+    direct: DirectSender | None = None
 
     def kick(self, reason: str) -> None:
         if self.close_reason is None:
@@ -55,9 +72,11 @@ class Hub:
     def __len__(self) -> int:
         return len(self.clients)
 
-    def add(self, user_id: str, *, ip: str, user_agent: str, now: float) -> Client:
-        send, receive = trio.open_memory_channel[str](self.queue_size)
-        client = Client(next(self._ids), user_id, ip, user_agent, now, send, receive)
+    def add(self, user_id: str, *, ip: str, user_agent: str, now: float,
+            direct: DirectSender | None = None) -> Client:
+        # A direct connection needs no queue: a zero-size channel costs next to nothing.
+        send, receive = trio.open_memory_channel[str](0 if direct is not None else self.queue_size)
+        client = Client(next(self._ids), user_id, ip, user_agent, now, send, receive, direct=direct)
         self.clients[client.id] = client
         self.by_user.setdefault(user_id, set()).add(client)
         return client
@@ -78,23 +97,40 @@ class Hub:
         return list(self.by_user.get(user_id, ()))
 
     def broadcast(self, text: str) -> None:
-        """Queue one encoded event for every client; never waits."""
+        """Send one encoded event to every client; never waits."""
+        frame: bytes | None = None
         for client in list(self.clients.values()):
-            self.offer(client, text)
+            direct = client.direct
+            if direct is None:
+                self.offer(client, text)
+                continue
+            if frame is None:
+                frame = encode_text_frame(text)
+            if not direct.send_frame_nowait(frame):
+                self._too_slow(client)
 
     def send_to_user(self, user_id: str, text: str) -> None:
         for client in self.user_clients(user_id):
             self.offer(client, text)
 
     def offer(self, client: Client, text: str) -> None:
+        """Send one encoded event to one client; never waits."""
+        if client.direct is not None:
+            if not client.direct.send_frame_nowait(encode_text_frame(text)):
+                self._too_slow(client)
+            return
         try:
             client.send_channel.send_nowait(text)
         except trio.WouldBlock:
-            logger.info("chat client %d (user %s) is %d events behind: disconnecting it",
-                        client.id, client.user_id, self.queue_size)
-            client.kick("too slow")
+            self._too_slow(client)
         except (trio.ClosedResourceError, trio.BrokenResourceError):
             pass  # already leaving
+
+    def _too_slow(self, client: Client) -> None:
+        if client.close_reason is None and client.id in self.clients:
+            logger.info("chat client %d (user %s) is %d events behind (or gone): disconnecting it",
+                        client.id, client.user_id, self.queue_size)
+        client.kick("too slow")
 
 
 async def write_frames(client: Client, send_frame: Callable[[str], Awaitable[None]]) -> None:

@@ -96,9 +96,14 @@ CHAT_CONFIG_KEYS = (
 
 
 class Socket(Protocol):
-    """What a session needs of a websocket (quart's, or a test double)."""
+    """What a session needs of a websocket (quart's, serve's RawWebSocket, or a test double).
 
-    async def receive(self) -> str | bytes: ...
+    ``receive`` returns None once the peer has closed (RawWebSocket); Quart's cancels the session
+    instead. A socket that also has ``send_frame_nowait(frame: bytes) -> bool`` gets broadcast
+    frames written directly (see hub.py).
+    """
+
+    async def receive(self) -> str | bytes | None: ...
     async def send(self, data: str) -> None: ...
     async def close(self, code: int, reason: str = "") -> None: ...
 
@@ -249,14 +254,19 @@ class ChatService:
                 await ws.send(encode_event(refusal.event))
             await ws.close(1008)
             return
-        client = self.hub.add(user.id, ip=ip, user_agent=user_agent, now=time.time())
+        direct = ws if hasattr(ws, "send_frame_nowait") else None
+        client = self.hub.add(user.id, ip=ip, user_agent=user_agent, now=time.time(), direct=direct)
         try:
             with client.scope:
-                async with trio.open_nursery() as nursery:
-                    nursery.start_soon(write_frames, client, ws.send)
+                if direct is not None:
                     self._joined(client, user)
                     await self._read_frames(ws, client)
-                    nursery.cancel_scope.cancel()
+                else:
+                    async with trio.open_nursery() as nursery:
+                        nursery.start_soon(write_frames, client, ws.send)
+                        self._joined(client, user)
+                        await self._read_frames(ws, client)
+                        nursery.cancel_scope.cancel()
         finally:
             if self.hub.remove(client):
                 self._schedule_part(client.user_id)
@@ -307,6 +317,8 @@ class ChatService:
         flood = FloodControl()
         while True:
             data = await ws.receive()
+            if data is None:
+                return  # the peer closed
             size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
             verdict = check_frame_size(size)
             if verdict is FrameSize.CLOSE:

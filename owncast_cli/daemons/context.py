@@ -29,6 +29,9 @@ class Context:
     #: HTTP apps of daemons running in this process, by daemon name (e.g. "chat"): serve
     #: dispatches their paths to them in-process, and proxies to ``run/<name>.sock`` otherwise.
     http_apps: dict[str, Any] = field(default_factory=dict)
+    #: Websocket handlers of daemons running in this process, by daemon name: serve's front door
+    #: shakes hands itself on their paths and hands them a ``owncast_cli.websocket.RawWebSocket``.
+    ws_handlers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def config(self) -> ConfigStore:

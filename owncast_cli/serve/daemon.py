@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 from hypercorn.config import Config
@@ -12,7 +12,7 @@ from hypercorn.config import Config
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.app import Services, create_app
 from owncast_cli.serve.fastlane import FastLane
-from owncast_cli.serve.mounts import Dispatcher
+from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
                     s3=lambda: bool((services.live.values.get("s3_storage_config") or {}).get("enabled")),
                     idle_timeout=config.keep_alive_timeout)
 
+    def ws_route(path: str) -> Any:
+        name = owner(path)
+        return ctx.ws_handlers.get(name) if name is not None else None
+
     async with trio.open_nursery() as nursery:
         # Config first (routes read it), then the counters; all stop with the server.
         await nursery.start(services.live.run)
@@ -53,7 +57,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
         await nursery.start(services.metrics.run)
 
         async def http(*, task_status: trio.TaskStatus[list[str]]) -> None:
-            await frontdoor.serve(app, config, lane, shutdown_trigger=ctx.stopping.wait, task_status=task_status)
+            await frontdoor.serve(app, config, lane, shutdown_trigger=ctx.stopping.wait,
+                                  ws_route=ws_route, task_status=task_status)
             nursery.cancel_scope.cancel()  # hypercorn drained its connections: stop the helpers
 
         binds = await nursery.start(http)

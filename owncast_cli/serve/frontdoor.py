@@ -5,6 +5,11 @@ shutdown) with one change: the connection handler runs :class:`FastLane` before 
 ``TCPServer``, and gives it a stream that replays the bytes the fast lane already read. Hypercorn
 then sees the connection exactly as a client sent it, so HTTP/1.1, websockets, h2c upgrade and
 HTTP/2 with prior knowledge behave as they do without the fast lane.
+
+A websocket upgrade to a path whose daemon runs in this process and registered a websocket handler
+(``ctx.ws_handlers``, see owncast_cli/websocket.py) is answered here too: the handshake on the raw
+socket, then the daemon's handler with a :class:`~owncast_cli.websocket.RawWebSocket`. Anything
+else about the request (an invalid handshake, no handler) goes to hypercorn as before.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from hypercorn.trio.worker_context import WorkerContext
 from hypercorn.typing import ConnectionState, LifespanState
 from hypercorn.utils import repr_socket_addr, wrap_app
 
-from owncast_cli.serve.fastlane import FastLane
+from owncast_cli import websocket
+from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
+from owncast_cli.serve.rawhttp import MAX_HEAD
+
+#: What a request must start with for the front door to consider answering a websocket itself.
+_WS_PREFIX = b"GET /"
 
 
 class ReplayStream(trio.abc.HalfCloseableStream):
@@ -68,10 +78,53 @@ def _peer(sock: trio.socket.SocketType) -> str:
         return ""
 
 
+async def _read_head(stream: trio.SocketStream, data: bytes) -> tuple[bytes, int]:
+    """The bytes received so far, beginning with ``data``, and the end of the request head in
+    them (after its blank line), reading more as needed; the end is -1 when the head does not
+    complete (too large, too slow, the peer left): the caller then hands the bytes to hypercorn,
+    which gives the full answer.
+    """
+    buffer = bytearray(data)
+    with trio.move_on_after(HEAD_TIMEOUT):
+        while len(buffer) <= MAX_HEAD:
+            end = buffer.find(b"\r\n\r\n")
+            if end >= 0:
+                return bytes(buffer), end + 4
+            try:
+                more = await stream.receive_some(65536)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                more = b""
+            if not more:
+                break
+            buffer += more
+    return bytes(buffer), -1
+
+
+def _path(data: bytes) -> str | None:
+    """The path of the request line ``data`` starts with; None while that line is incomplete."""
+    line_end = data.find(b"\r\n")
+    if line_end < 0:
+        return None
+    target = data[:line_end].split(b" ")[1] if data.count(b" ", 0, line_end) >= 2 else b""
+    return target.partition(b"?")[0].decode("latin-1")
+
+
+def _websocket_handler(head: bytes, route: Callable[[str], websocket.WebSocketHandler | None]
+                       ) -> websocket.WebSocketHandler | None:
+    """The in-process handler for the upgrade in ``head``, if it is a valid one and has a handler."""
+    handler = route(_path(head) or "")
+    if handler is None or websocket.parse_handshake(head) is None:
+        return None
+    return handler
+
+
 async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastLane, *,
                 shutdown_trigger: Callable[[], Awaitable[None]],
+                ws_route: Callable[[str], websocket.WebSocketHandler | None] = lambda path: None,
                 task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     """Serve ``app`` on ``config.bind`` with ``lane`` in front, until ``shutdown_trigger`` returns.
+
+    ``ws_route(path)`` names the in-process websocket handler for a path, or None (hypercorn's).
 
     Reports the bound addresses (``http://...``) through ``task_status`` once listening. On
     shutdown: stop accepting, close idle connections, give the others ``config.graceful_timeout``.
@@ -81,6 +134,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
     lifespan_state: LifespanState = {}
     lifespan = Lifespan(wrapped, config, lifespan_state)
     context = WorkerContext(None)
+    batch = websocket.WriteBatch()
 
     async def connection(stream: trio.SocketStream) -> None:
         rest = await lane.handle(stream, _peer(stream.socket))
@@ -88,11 +142,25 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
             with trio.CancelScope(shield=True):
                 await stream.aclose()
             return
+        path = _path(rest)
+        if rest.startswith(_WS_PREFIX) and (path is None or ws_route(path) is not None):
+            rest, end = await _read_head(stream, rest)
+            handler = _websocket_handler(rest[:end], ws_route) if end > 0 else None
+            if handler is not None:
+                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], _peer(stream.socket),
+                                              batch)
+                try:
+                    await conn.run(handler)
+                finally:
+                    with trio.CancelScope(shield=True):
+                        await stream.aclose()
+                return
         await TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
                         ReplayStream(stream, rest))  # type: ignore[arg-type]
 
     async with trio.open_nursery() as lifespan_nursery:
         await lifespan_nursery.start(lifespan.handle_lifespan)
+        await lifespan_nursery.start(batch.run)
         await lifespan.wait_for_startup()
         async with trio.open_nursery() as server_nursery:
             sockets = config.create_sockets()

@@ -83,12 +83,12 @@ async def test_connect_join_welcome_and_chat(chat_server: RunningServer) -> None
         set_config(chat_server, "server_welcome_message", "")
 
 
-async def test_batched_events_split_by_newline(chat_server: RunningServer) -> None:
+async def test_in_process_events_go_out_one_frame_each(chat_server: RunningServer) -> None:
     async with chat_client(chat_server.base_url, "batch") as client:
-        # CONNECTED_USER_INFO and USER_JOINED are queued together: one frame, two lines.
+        # In serve's process each event is written to the socket at once: one frame each, in order.
+        # (Chat running apart batches queued events with newlines: tests/chat/test_transport.py.)
         await client.next("USER_JOINED")
-        assert "\n" in client.frames[0]
-        assert [json.loads(line)["type"] for line in client.frames[0].split("\n")][:2] == [
+        assert [json.loads(frame)["type"] for frame in client.frames[:2]] == [
             "CONNECTED_USER_INFO", "USER_JOINED"]
 
 
