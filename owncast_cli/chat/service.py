@@ -65,7 +65,7 @@ from owncast_cli.chat.rules import (
 )
 from owncast_cli.chat.sanitize import markdown_escape, render_chat_message, render_trusted_markdown
 from owncast_cli.emoji import SHIPPED_DIR, scan_emoji
-from owncast_cli.chat.net import client_address, parse_networks, peer_trusted
+from owncast_cli.proxies import client_address, parse_networks, peer_trusted
 
 if TYPE_CHECKING:
     from owncast_cli.bus import Event
@@ -196,7 +196,7 @@ class ChatService:
                 await trio.sleep(0.01)
 
     def client_address(self, peer: str, headers: dict[str, str]) -> str:
-        return client_address(peer, headers, self._networks)
+        return client_address(peer, headers, self._networks)[0]
 
     def peer_trusted(self, peer: str) -> bool:
         return peer_trusted(peer, self._networks)

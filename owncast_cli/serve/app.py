@@ -10,6 +10,7 @@ from quart import Response, g, jsonify, request
 from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from owncast_cli import proxies
 from owncast_cli.serve import security
 from owncast_cli.serve.liveconfig import LiveConfig
 from owncast_cli.serve.metrics import PlaybackMetrics
@@ -34,21 +35,21 @@ class Services:
     metrics: PlaybackMetrics
     web_root: Path = WEB_ROOT
     _trusted_src: list[str] = field(default_factory=list)
-    _trusted: list[security.Network] = field(default_factory=list)
+    _trusted: list[proxies.Network] = field(default_factory=list)
 
     @classmethod
     def create(cls, ctx: Context) -> Services:
         return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx))
 
-    def trusted(self) -> list[security.Network]:
+    def trusted(self) -> list[proxies.Network]:
         source = self.live.values.get("trusted_proxies", [])
         if source != self._trusted_src:
-            self._trusted_src, self._trusted = list(source), security.parse_networks(source)
+            self._trusted_src, self._trusted = list(source), proxies.parse_networks(source)
         return self._trusted
 
     def client(self, peer: str, headers: Any) -> tuple[str, str]:
-        """(address, forwarded scheme) of the requester; see :func:`security.client_address`."""
-        return security.client_address(peer, headers, self.trusted())
+        """(address, forwarded scheme) of the requester; see :func:`proxies.client_address`."""
+        return proxies.client_address(peer, headers, self.trusted())
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:

@@ -1,13 +1,9 @@
-"""Response security headers (CSP with a per-request nonce) and the client address behind proxies."""
+"""Response security headers: CSP with a per-request nonce, and the fixed ones."""
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
-from collections.abc import Iterable, Mapping
 from typing import Final
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: On every response.
 BASE_HEADERS: Final[dict[str, str]] = {
@@ -43,46 +39,3 @@ def page_csp(nonce: str, *, embed: bool = False) -> str:
         "frame-ancestors *" if embed else "frame-ancestors 'self'",
     ]
     return "; ".join(directives)
-
-
-def parse_networks(values: Iterable[str]) -> list[Network]:
-    """Trusted proxy addresses or CIDR blocks; a bad entry raises ValueError naming it."""
-    out = []
-    for value in values:
-        try:
-            out.append(ipaddress.ip_network(value, strict=False))
-        except ValueError:
-            raise ValueError(f"{value!r} is not an IP address or CIDR block") from None
-    return out
-
-
-def _trusted(address: str, networks: list[Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
-def client_address(peer: str, headers: Mapping[str, str], trusted: list[Network]) -> tuple[str, str]:
-    """The viewer's (address, scheme-or-empty) honouring X-Forwarded-* from trusted proxies only.
-
-    Walks ``X-Forwarded-For`` from the right while the hop is a trusted proxy, so a client cannot
-    forge its address by sending the header itself. Unix-socket peers (a reverse proxy on this
-    machine) have no address: they are trusted.
-
-    Args:
-        peer: the TCP peer address ("" for a Unix socket).
-        headers: request headers, lower-case names.
-        trusted: networks of trusted proxies (config ``trusted_proxies``).
-    """
-    if peer and (not trusted or not _trusted(peer, trusted)):
-        return peer, ""
-    forwarded = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
-    address = peer
-    for hop in reversed(forwarded):
-        address = hop
-        if not _trusted(hop, trusted):
-            break
-    proto = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-    return address or "unix", proto if proto in ("http", "https") else ""
