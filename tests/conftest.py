@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,21 @@ def server(datadir: Path) -> Iterator[RunningServer]:
         if running.proc.poll() is None:
             running.proc.kill()
             running.proc.wait()
+
+
+def fresh_datadir() -> Path:
+    """A data directory for a server shared by a module's tests (short path, like ``datadir``)."""
+    return Path(tempfile.mkdtemp(prefix="oc-", dir="/tmp"))
+
+
+@contextmanager
+def serving(running: RunningServer, *, remove_datadir: bool = True) -> Iterator[RunningServer]:
+    """Wait until ``running`` is ready, hand it to the tests, stop it (and its data) afterwards."""
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        if running.proc.poll() is None:
+            running.stop()
+        if remove_datadir:
+            shutil.rmtree(running.datadir, ignore_errors=True)

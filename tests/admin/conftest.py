@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import RunningServer, start_run_all
+from tests.conftest import RunningServer, fresh_datadir, serving, start_run_all
 
 ADMIN = ("admin", "abc123")
 
@@ -18,15 +15,8 @@ ADMIN = ("admin", "abc123")
 @pytest.fixture(scope="module")
 def admin_server() -> Iterator[RunningServer]:
     """One run-all shared by a module's tests (tests restore what they change)."""
-    datadir = Path(tempfile.mkdtemp(prefix="oc-", dir="/tmp"))
-    running = start_run_all(datadir)
-    try:
-        running.wait_ready()
+    with serving(start_run_all(fresh_datadir())) as running:
         yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
-        shutil.rmtree(datadir, ignore_errors=True)
 
 
 @pytest.fixture

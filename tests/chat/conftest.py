@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import RunningServer, owncast, start_run_all
+from tests.conftest import RunningServer, fresh_datadir, owncast, serving, start_run_all
 
 
 def chat_caught_up(datadir: Path, timeout: float = 5) -> None:
@@ -57,12 +55,5 @@ def publish(datadir: Path, type_: str, data: dict[str, Any]) -> None:
 @pytest.fixture(scope="module")
 def chat_server() -> Iterator[RunningServer]:
     """One run-all shared by a module's tests (each test restores the config it changes)."""
-    datadir = Path(tempfile.mkdtemp(prefix="oc-", dir="/tmp"))
-    running = start_run_all(datadir)
-    try:
-        running.wait_ready()
+    with serving(start_run_all(fresh_datadir())) as running:
         yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
-        shutil.rmtree(datadir, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OWNCAST, ROOT, RunningServer, owncast
+from tests.conftest import OWNCAST, ROOT, RunningServer, owncast, serving
 from tests.serve.media import write_hls
 
 VARIANTS = ('[{"videoBitrate":600,"framerate":24},'
@@ -42,11 +41,5 @@ def hls_server() -> Iterator[RunningServer]:
     """A running serve whose data/hls holds two variants of 4 one-second segments."""
     datadir = prepared_datadir()
     write_hls(datadir / "hls")
-    running = start_serve(datadir)
-    try:
-        running.wait_ready()
+    with serving(start_serve(datadir)) as running:
         yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
-        shutil.rmtree(datadir, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import httpx
 import pytest
@@ -11,6 +10,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 from trio_websocket import open_websocket_url
 
+from tests.conftest import serving
 from tests.serve.conftest import prepared_datadir, start_serve
 
 pytestmark = pytest.mark.e2e
@@ -51,14 +51,8 @@ async def echo_app(scope, receive, send):
 @pytest.fixture
 def serve_alone():
     datadir = prepared_datadir()
-    running = start_serve(datadir)
-    try:
-        running.wait_ready()
+    with serving(start_serve(datadir)) as running:
         yield running
-    finally:
-        if running.proc.poll() is None:
-            running.stop()
-        shutil.rmtree(datadir, ignore_errors=True)
 
 
 async def test_http_and_websocket_proxied_to_the_chat_socket(serve_alone):
