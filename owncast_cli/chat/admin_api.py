@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Final
 from quart import Response, g, jsonify, request
 
 from owncast_cli import adminauth
+from owncast_cli.bus.catalog import ChatUserUpdated
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.chat import store
 from owncast_cli.chat.events import (
     ChatUser,
@@ -293,7 +295,7 @@ def register(app: QuartTrio, service: ChatService) -> None:
             return _fail('expected {"userId": "...", "isModerator": true or false}')
         found: list[bool] = []
 
-        def effect() -> list[tuple[str, dict[str, Any]]]:
+        def effect() -> list[BusEvent]:
             user = store.user_by_id(db, user_id)
             found.append(user is not None)
             if user is None:
@@ -303,7 +305,7 @@ def register(app: QuartTrio, service: ChatService) -> None:
             return []
 
         # chat.user_updated makes the daemon re-read the user and re-send CONNECTED_USER_INFO.
-        await service.bus.publish_many([("chat.user_updated", {"userId": user_id, "moderator": flag})],
+        await service.bus.publish_many([ChatUserUpdated(user_id, moderator=flag)],
                                        effect=effect)
         if not found[0]:
             return _fail(f"no chat user {user_id}", 404)

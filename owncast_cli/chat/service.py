@@ -19,6 +19,24 @@ from typing import TYPE_CHECKING, Any, Protocol
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import (
+    ChatAction,
+    ChatColorChange,
+    ChatMessage,
+    ChatNameChange,
+    ChatSendRequested,
+    ChatSystem,
+    ChatUserDisabled,
+    ChatUserEnabled,
+    ChatUserJoined,
+    ChatUserParted,
+    ChatUserUpdated,
+    ChatVisibilityUpdate,
+    ConfigChanged,
+    StreamStarted,
+    StreamStopped,
+)
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.chat import store
 from owncast_cli.chat.events import (
     ChatMessageSent,
@@ -85,7 +103,7 @@ STREAM_STARTING = "Stay tuned, the stream is **starting**!"
 STREAM_ENDING = "The stream is ending."
 #: Websocket close codes: going away (shutdown), message too big, policy (slow or banned).
 CLOSE_CODES = {"shutdown": 1001, "too large": 1009, "too slow": 1008, "disabled": 1008}
-BUS_TYPES = ("stream.started", "stream.stopped", "config.changed", "chat.send_requested", "chat.user_updated")
+BUS_TYPES = (StreamStarted, StreamStopped, ConfigChanged, ChatSendRequested, ChatUserUpdated)
 CHAT_CONFIG_KEYS = (
     "chat_disabled", "chat_join_messages_enabled", "chat_established_users_only_mode",
     "chat_spam_protection_enabled", "chat_slur_filter_enabled", "chat_require_authentication",
@@ -129,7 +147,7 @@ class ChatService:
         self._present: set[str] = set()
         self._parting: dict[str, trio.CancelScope] = {}
         self._outbox_send, self._outbox_recv = trio.open_memory_channel[
-            tuple[str, Payload, store.StoredMessage | None]](100_000)
+            tuple[BusEvent, store.StoredMessage | None]](100_000)
         self._helpers: trio.Nursery | None = None
         # Recorded vs written events: moderation and history wait for pending writes first.
         self._queued = self._written = 0
@@ -286,7 +304,7 @@ class ChatService:
             payload = user_joined_event(user, now=time.time())
             if self.config["chat_join_messages_enabled"] and open_now:
                 self.hub.broadcast(encode_event(payload))
-            self._record("chat.user_joined", payload)
+            self._record(ChatUserJoined, payload)
         welcome = str(self.config["server_welcome_message"] or "").strip()
         if welcome and open_now:
             body = render_trusted_markdown(welcome).strip()
@@ -311,7 +329,7 @@ class ChatService:
             payload = user_parted_event(user, now=time.time())
             if self.config["chat_join_messages_enabled"]:
                 self.hub.broadcast(encode_event(payload))
-            self._record("chat.user_parted", payload)
+            self._record(ChatUserParted, payload)
 
     async def _read_frames(self, ws: Socket, client: Client) -> None:
         flood = FloodControl()
@@ -371,7 +389,7 @@ class ChatService:
         data = {**payload, "rawBody": raw}
         if client_id is not None:
             data["clientId"] = client_id
-        self._record("chat.message", data, store.StoredMessage(payload["id"], user.id, body, EventType.CHAT, now))
+        self._record(ChatMessage, data, store.StoredMessage(payload["id"], user.id, body, EventType.CHAT, now))
 
     async def _name_change(self, client: Client, user: ChatUser, proposed: str) -> None:
         change = prepare_name_change(proposed, current_name=user.display_name, policy=self.policy)
@@ -395,7 +413,7 @@ class ChatService:
         self.users[user.id] = renamed
         payload = name_change_event(renamed, user.display_name, now=now)
         self.hub.broadcast(encode_event(payload))
-        self._record("chat.name_change", {**payload, "newName": renamed.display_name})
+        self._record(ChatNameChange, {**payload, "newName": renamed.display_name})
         self._send_user_info(renamed)
 
     async def _color_change(self, client: Client, user: ChatUser, color: int) -> None:
@@ -407,7 +425,7 @@ class ChatService:
         if updated is None:
             return
         self.users[user.id] = updated
-        self._record("chat.color_change", {"user": user_payload(updated), "newColor": color,
+        self._record(ChatColorChange, {"user": user_payload(updated), "newColor": color,
                                            "timestamp": format_timestamp(time.time())})
         self._send_user_info(updated)
 
@@ -440,18 +458,18 @@ class ChatService:
         build = system_event if kind is EventType.SYSTEM else action_event
         payload = build(body, self.server_name, now=now)
         self.hub.broadcast(encode_event(payload))
-        bus_type = "chat.system" if kind is EventType.SYSTEM else "chat.action"
+        bus_type = ChatSystem if kind is EventType.SYSTEM else ChatAction
         self._record(bus_type, payload, store.StoredMessage(payload["id"], None, body, kind, now))
         return payload
 
-    def _record(self, bus_type: str, payload: Payload, message: store.StoredMessage | None = None) -> None:
+    def _record(self, bus_type: type[BusEvent], payload: Payload, message: store.StoredMessage | None = None) -> None:
         try:
-            self._outbox_send.send_nowait((bus_type, payload, message))
+            self._outbox_send.send_nowait((bus_type.from_data(payload), message))
             self._queued += 1
         except trio.WouldBlock:
-            logger.error("chat persistence is %d events behind: dropped %s", 100_000, bus_type)
+            logger.error("chat persistence is %d events behind: dropped %s", 100_000, bus_type.TYPE)
         except trio.ClosedResourceError:
-            logger.warning("chat is stopping: %s not recorded", bus_type)
+            logger.warning("chat is stopping: %s not recorded", bus_type.TYPE)
 
     async def _persist_loop(self) -> None:
         """Publish chat events on the bus and store messages, in group-committed batches."""
@@ -462,13 +480,13 @@ class ChatService:
                     batch.append(self._outbox_recv.receive_nowait())
                 except (trio.WouldBlock, trio.EndOfChannel):
                     break
-            messages = [m for _, _, m in batch if m is not None]
+            messages = [m for _, m in batch if m is not None]
 
             def effect(messages: list[store.StoredMessage] = messages) -> None:
                 store.save_messages(self.db, messages)
 
             try:
-                await self.bus.publish_many([(t, p) for t, p, _ in batch], effect=effect)
+                await self.bus.publish_many([e for e, _ in batch], effect=effect)
             except Exception:
                 logger.exception("could not record %d chat events", len(batch))
             self._written += len(batch)
@@ -492,7 +510,7 @@ class ChatService:
         if found:
             payload = visibility_update_event(found, visible, now=now)
             self.hub.broadcast(encode_event(payload))
-            self._record("chat.visibility_update", {**payload, "user": None})
+            self._record(ChatVisibilityUpdate, {**payload, "user": None})
         return found
 
     async def set_user_enabled(self, user_id: str, enabled: bool) -> ChatUser:
@@ -513,13 +531,13 @@ class ChatService:
         if user is None:
             raise NotFound(user_id)
         self.users[user_id] = user
-        self._record("chat.user_enabled" if enabled else "chat.user_disabled", {"user": user_payload(user)})
+        self._record(ChatUserEnabled if enabled else ChatUserDisabled, {"user": user_payload(user)})
         if enabled:
             return user
         if hidden:
             payload = visibility_update_event(hidden, False, now=now)
             self.hub.broadcast(encode_event(payload))
-            self._record("chat.visibility_update", {**payload, "user": None})
+            self._record(ChatVisibilityUpdate, {**payload, "user": None})
         self.banned.update(ips)
         for client in self.hub.user_clients(user_id):
             self._send(client, user_disabled_event(None, now=now))
@@ -561,33 +579,33 @@ class ChatService:
     # --- bus --------------------------------------------------------------------------------
 
     async def _watch_bus(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        handlers: dict[str, Callable[[Event], Awaitable[None]]] = {
-            "stream.started": self._on_stream_started, "stream.stopped": self._on_stream_stopped,
-            "config.changed": self._on_config_changed, "chat.send_requested": self._on_send_requested,
-            "chat.user_updated": self._on_user_updated,
+        handlers: dict[type[BusEvent], Callable[[Event, Any], Awaitable[None]]] = {
+            StreamStarted: self._on_stream_started, StreamStopped: self._on_stream_stopped,
+            ConfigChanged: self._on_config_changed, ChatSendRequested: self._on_send_requested,
+            ChatUserUpdated: self._on_user_updated,
         }
         async with self.bus.subscribe("chat", types=BUS_TYPES) as sub:
             await sub.ack(sub.last_seen)  # on a first start, "now" becomes the durable cursor
             task_status.started()
-            async for event in sub:
+            async for event, body in sub.decoded():
                 try:
-                    await handlers[event.type](event)
+                    await handlers[type(body)](event, body)
                 except Exception:
                     logger.exception("chat could not handle %s event %d", event.type, event.id)
                 await sub.ack(event.id)
 
-    async def _on_stream_started(self, event: Event) -> None:
+    async def _on_stream_started(self, event: Event, body: StreamStarted) -> None:
         self.stream = StreamState(True, self.stream.last_disconnect_at)
         if time.time() - event.ts < STALE_ANNOUNCEMENT_SECONDS:
             self.announce(EventType.CHAT_ACTION, STREAM_STARTING)
 
-    async def _on_stream_stopped(self, event: Event) -> None:
+    async def _on_stream_stopped(self, event: Event, body: StreamStopped) -> None:
         self.stream = StreamState(False, event.ts)
         if time.time() - event.ts < STALE_ANNOUNCEMENT_SECONDS:
             self.announce(EventType.CHAT_ACTION, STREAM_ENDING)
 
-    async def _on_config_changed(self, event: Event) -> None:
-        key, value = event.data.get("key"), event.data.get("value")
+    async def _on_config_changed(self, event: Event, body: ConfigChanged) -> None:
+        key, value = body.key, body.value
         if key not in CHAT_CONFIG_KEYS:
             return
         self.config[key] = await self.ctx.get_config(key)  # the event masks secrets; read it
@@ -596,12 +614,12 @@ class ChatService:
         if key == "stream_title" and value and fresh:
             self.announce(EventType.CHAT_ACTION, f"Stream title changed to **{markdown_escape(str(value))}**")
 
-    async def _on_send_requested(self, event: Event) -> None:
-        body = str(event.data.get("body", ""))
-        if event.data.get("system"):
+    async def _on_send_requested(self, event: Event, request: ChatSendRequested) -> None:
+        body = request.body
+        if request.system:
             self.announce(EventType.SYSTEM, body)
             return
-        bot = await self._bot_user(str(event.data.get("name") or self.server_name))
+        bot = await self._bot_user(request.name or self.server_name)
         rendered = render_chat_message(body, self.emoji)
         if rendered is not None:
             self._broadcast_message(bot, rendered, body, time.time(), client_id=None)
@@ -621,8 +639,8 @@ class ChatService:
         self.users[user.id] = user
         return user
 
-    async def _on_user_updated(self, event: Event) -> None:
-        user = await self._refresh_user(str(event.data.get("userId", "")))
+    async def _on_user_updated(self, event: Event, body: ChatUserUpdated) -> None:
+        user = await self._refresh_user(body.user_id)
         if user is not None:
             self._send_user_info(user)
 

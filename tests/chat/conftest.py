@@ -6,10 +6,10 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from owncast_cli.bus.eventtype import BusEvent
 from tests.conftest import RunningServer, fresh_datadir, owncast, serving, start_run_all
 
 
@@ -20,8 +20,9 @@ def chat_caught_up(datadir: Path, timeout: float = 5) -> None:
         # The daemon's durable subscription acknowledges only the types it handles.
         from owncast_cli.chat.service import BUS_TYPES
 
-        marks = ",".join("?" * len(BUS_TYPES))
-        last = conn.execute(f"SELECT MAX(id) FROM events WHERE type IN ({marks})", BUS_TYPES).fetchone()[0] or 0
+        names = [cls.TYPE for cls in BUS_TYPES]
+        marks = ",".join("?" * len(names))
+        last = conn.execute(f"SELECT MAX(id) FROM events WHERE type IN ({marks})", names).fetchone()[0] or 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             row = conn.execute("SELECT last_id FROM bus_cursors WHERE name = 'chat'").fetchone()
@@ -38,7 +39,7 @@ def set_config(server: RunningServer, key: str, value: str) -> None:
     chat_caught_up(server.datadir)
 
 
-def publish(datadir: Path, type_: str, data: dict[str, Any]) -> None:
+def publish(datadir: Path, event: BusEvent) -> None:
     """Publish a bus event as another daemon would (ingest's stream.started, ...)."""
     from owncast_cli.bus import log
     from owncast_cli.bus.push import push_sync
@@ -46,7 +47,7 @@ def publish(datadir: Path, type_: str, data: dict[str, Any]) -> None:
 
     db = open_database(datadir / "owncast.db")
     try:
-        events = db.write(lambda: log.append(db, [(type_, data)], "test"))
+        events = db.write(lambda: log.append(db, [event], "test"))
         push_sync(datadir / "run", events)
     finally:
         db.close()
