@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test-deps test bench clean web-vendor
+.PHONY: install run test-deps check test bench clean web-vendor
 
 # Browser libraries for the viewer page come from the npm registry at install time (not committed).
 web-vendor:
@@ -23,7 +23,12 @@ test-deps: $(BIN)/python web-vendor
 	$(BIN)/pip install -q -e '.[test]'
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test: test-deps
+# Lint and type checks first (a few seconds), then the suite.
+check: test-deps
+	$(BIN)/ruff check owncast_cli tests plugins bench
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/pytest -q
 
 # Benchmarks print each figure beside its reference peer measured in the same run (nginx-rtmp,

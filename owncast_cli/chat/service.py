@@ -608,7 +608,8 @@ class ChatService:
         key, value = body.key, body.value
         if key not in CHAT_CONFIG_KEYS:
             return
-        self.config[key] = await self.ctx.get_config(key)  # the event masks secrets; read it
+        store = self.ctx.config
+        self.config[key] = await self.db.run(lambda: store.get(key))  # the event masks secrets; read it
         self._apply_config()
         fresh = time.time() - event.ts < STALE_ANNOUNCEMENT_SECONDS
         if key == "stream_title" and value and fresh:

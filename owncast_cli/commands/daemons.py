@@ -40,7 +40,7 @@ def _warn_defaults(db: Any, settings: Settings) -> None:
     if store.check_admin_password("abc123"):
         logger.warning("the admin password is still the default 'abc123': change it with "
                        "`owncast config set admin_password_key NEW` or --adminpassword")
-    keys = store.get("stream_keys")
+    keys = store.stream_keys()
     if settings.streamkey is None and [k["key"] for k in keys] == ["abc123"]:
         logger.warning("the only stream key is the default 'abc123': add one with `owncast keys add`")
 

@@ -47,7 +47,7 @@ def add_command(settings: Settings, comment: str, given: str | None) -> None:
     store = ConfigStore(db)
     key = given or secrets.token_urlsafe(KEY_BYTES)
     try:
-        changes = store.plan({"stream_keys": store.get("stream_keys") + [{"key": key, "comment": comment}]})
+        changes = store.plan({"stream_keys": [*store.stream_keys(), {"key": key, "comment": comment}]})
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)
     write_and_push(db, settings, lambda: store.apply(changes))
@@ -63,7 +63,7 @@ def remove_command(settings: Settings, key: str) -> None:
 
     db = open_db(settings)
     store = ConfigStore(db)
-    keys = store.get("stream_keys")
+    keys = store.stream_keys()
     remaining = [k for k in keys if k["key"] != key]
     if len(remaining) == len(keys):
         fail("no such stream key (see `owncast keys list`)", EXIT_USAGE)

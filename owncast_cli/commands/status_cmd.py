@@ -22,7 +22,7 @@ def collect(db: Any) -> dict[str, Any]:
     warnings = []
     if store.check_admin_password("abc123"):
         warnings.append("the admin password is the default 'abc123'")
-    if [k["key"] for k in store.get("stream_keys")] == ["abc123"]:
+    if [k["key"] for k in store.stream_keys()] == ["abc123"]:
         warnings.append("the only stream key is the default 'abc123'")
     return {
         "daemons": [

@@ -35,10 +35,21 @@ class ConfigKey:
     secret: bool = False
     #: Kept by the server itself (caches, generated keys, counters): not for users to set.
     internal: bool = False
+    #: The Python type of a JSON value, as written in the generated ``values.py``.
+    hint: str = ""
+
+    @property
+    def type_hint(self) -> str:
+        """The annotation of this key's field in :class:`owncast_cli.config.values.ConfigValues`."""
+        return self.hint or _SCALAR_HINTS[self.kind]
 
     def default_value(self) -> Any:
         value = self.default() if callable(self.default) else self.default
         return copy.deepcopy(value)
+
+
+_SCALAR_HINTS = {Kind.STRING: "str", Kind.INTEGER: "int", Kind.NUMBER: "float", Kind.BOOLEAN: "bool"}
+STRINGS, OBJECTS, OBJECT = "list[str]", "list[dict[str, Any]]", "dict[str, Any]"
 
 
 def _networks(value: Any) -> list[str]:
@@ -70,13 +81,13 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("server_url", S, "", v.url(), "The public URL of this server (needed for federation and the directory)."),
     ConfigKey("logo_path", S, "logo.svg", v.text(255, allow_empty=False, single_line=True), "Logo file inside the data directory."),
     ConfigKey("favicon_path", S, "", v.text(255, single_line=True), "Favicon file inside the data directory; empty for the default."),
-    ConfigKey("server_metadata_tags", J, ["owncast", "streaming"], v.string_list(max_items=50, max_len=64), "Tags describing the stream."),
+    ConfigKey("server_metadata_tags", J, ["owncast", "streaming"], v.string_list(max_items=50, max_len=64), "Tags describing the stream.", hint=STRINGS),
     ConfigKey("nsfw", B, False, v.boolean, "Mark the stream as not safe for work."),
-    ConfigKey("social_handles", J, [{"platform": "github", "url": "https://github.com/owncast/owncast"}], v.social_handles, "Social links on the page."),
-    ConfigKey("external_actions", J, [], v.external_actions, "Buttons on the viewer page that open a URL or show HTML."),
+    ConfigKey("social_handles", J, [{"platform": "github", "url": "https://github.com/owncast/owncast"}], v.social_handles, "Social links on the page.", hint=OBJECTS),
+    ConfigKey("external_actions", J, [], v.external_actions, "Buttons on the viewer page that open a URL or show HTML.", hint=OBJECTS),
     ConfigKey("custom_styles", S, "", v.text(100_000), "Custom CSS for the page."),
     ConfigKey("custom_javascript", S, "", v.text(100_000), "Custom JavaScript for the page."),
-    ConfigKey("custom_color_variable_values", J, {}, v.string_map, "CSS variable overrides (appearance)."),
+    ConfigKey("custom_color_variable_values", J, {}, v.string_map, "CSS variable overrides (appearance).", hint="dict[str, str]"),
     ConfigKey("custom_offline_message", S, "", v.text(5000), "Markdown shown while offline."),
     ConfigKey("hide_viewer_count", B, False, v.boolean, "Hide the viewer count from viewers."),
     ConfigKey("disable_search_indexing", B, False, v.boolean, "Ask search engines not to index the server."),
@@ -85,19 +96,19 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Server and ports (saved by --webserverport / --webserverip / --rtmpport as in Owncast).
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
-    ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured."),
+    ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured.", hint=STRINGS),
     ConfigKey("rtmp_port_number", I, 1935, v.port, "RTMP port.", live=False),
     ConfigKey("rtmp_listen_address", S, "0.0.0.0", v.ip_address, "RTMP listen address.", live=False),
     ConfigKey("admin_password_key", S, d.DEFAULT_ADMIN_PASSWORD, v.password, "Admin password (give the password; it is stored bcrypt-hashed).", secret=True),
-    ConfigKey("stream_keys", J, [{"key": d.DEFAULT_STREAM_KEY, "comment": "Default stream key"}], v.stream_keys, "Stream keys a broadcaster may publish with (see `owncast keys`).", secret=True),
+    ConfigKey("stream_keys", J, [{"key": d.DEFAULT_STREAM_KEY, "comment": "Default stream key"}], v.stream_keys, "Stream keys a broadcaster may publish with (see `owncast keys`).", secret=True, hint="list[StreamKey]"),
     ConfigKey("stream_takeover_grace_seconds", N, 3.0, v.number(0, 600), "A new publisher with a valid key takes over when the current one has sent nothing for this long."),
     ConfigKey("stream_timeout_seconds", N, 10.0, v.number(1, 600), "A stream with no media for this long is considered stopped."),
     # Video.
     ConfigKey("ffmpeg_path", S, "", v.text(4096, single_line=True), "Path to ffmpeg; empty to auto-detect.", live=False),
     ConfigKey("video_codec", S, "libx264", v.one_of("libx264", "h264_nvenc", "h264_vaapi", "h264_qsv", "h264_videotoolbox", "h264_v4l2m2m", "h264_omx"), "H.264 encoder used for video variants."),
     ConfigKey("video_latency_level", I, 2, v.clamped_latency, "Latency level 0-4 (segment length and playlist size)."),
-    ConfigKey("video_stream_output_variants", J, [d.DEFAULT_VARIANT], v.video_variants, "Output video variants."),
-    ConfigKey("s3_storage_config", J, {"enabled": False, "forcePathStyle": False}, v.s3_config, "S3-compatible storage for HLS.", secret=True),
+    ConfigKey("video_stream_output_variants", J, [d.DEFAULT_VARIANT], v.video_variants, "Output video variants.", hint=OBJECTS),
+    ConfigKey("s3_storage_config", J, {"enabled": False, "forcePathStyle": False}, v.s3_config, "S3-compatible storage for HLS.", secret=True, hint="S3Config"),
     ConfigKey("video_serving_endpoint", S, "", v.url(), "Custom CDN or base URL for HLS."),
     ConfigKey("offline_clip_path", S, "", v.text(4096, single_line=True), "A .ts clip shown after the stream ends; empty for ours."),
     ConfigKey("hls_offline_cleanup_seconds", N, 300.0, v.number(0, 86400), "After the stream has been offline this long, its HLS files are deleted."),
@@ -114,21 +125,21 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("chat_offline_enabled", B, True, v.boolean, "Allow chat while the stream is offline."),
     ConfigKey("chat_history_retention_hours", N, 2, v.number(0.01, 24 * 365), "Chat messages older than this many hours are deleted (Owncast keeps 2)."),
     ConfigKey("chat_max_connections", I, 0, v.integer(0, 1_000_000), "Most chat websocket connections at once; 0 derives it from the open-file limit as Owncast does."),
-    ConfigKey("blocked_usernames", J, ["owncast", "operator", "admin", "system"], v.string_list(lower=True), "Forbidden chat names."),
-    ConfigKey("suggested_usernames", J, [], v.string_list(), "Names given to new chat users (used with 10 or more)."),
+    ConfigKey("blocked_usernames", J, ["owncast", "operator", "admin", "system"], v.string_list(lower=True), "Forbidden chat names.", hint=STRINGS),
+    ConfigKey("suggested_usernames", J, [], v.string_list(), "Names given to new chat users (used with 10 or more).", hint=STRINGS),
     # Federation.
     ConfigKey("federation_enabled", B, False, v.boolean, "Enable ActivityPub federation."),
     ConfigKey("federation_username", S, "streamer", v.text(64, allow_empty=False, single_line=True), "The fediverse account name."),
     ConfigKey("federation_private", B, False, v.boolean, "Require approval of followers."),
     ConfigKey("federation_go_live_message", S, d.GO_LIVE_MESSAGE, v.text(500), "Posted to followers when live; empty for none."),
     ConfigKey("federation_show_engagement", B, True, v.boolean, "Show fediverse engagement in chat."),
-    ConfigKey("federation_blocked_domains", J, [], v.string_list(lower=True), "Fediverse domains refused."),
+    ConfigKey("federation_blocked_domains", J, [], v.string_list(lower=True), "Fediverse domains refused.", hint=STRINGS),
     ConfigKey("federation_enable_quotes", B, True, v.boolean, "Allow quote posts (FEP-044f)."),
     ConfigKey("federation_hide_followers_tab", B, False, v.boolean, "Hide the followers tab."),
     # Notifications.
     ConfigKey("notifications_enabled", B, False, v.boolean, "Enable go-live notifications."),
-    ConfigKey("discord_configuration", J, {"enabled": False, "webhook": "", "goLiveMessage": ""}, v.discord_config, "Discord go-live notification.", secret=True),
-    ConfigKey("browser_push_configuration", J, {"enabled": True, "goLiveMessage": d.GO_LIVE_MESSAGE}, v.browser_push_config, "Browser push go-live notification."),
+    ConfigKey("discord_configuration", J, {"enabled": False, "webhook": "", "goLiveMessage": ""}, v.discord_config, "Discord go-live notification.", secret=True, hint=OBJECT),
+    ConfigKey("browser_push_configuration", J, {"enabled": True, "goLiveMessage": d.GO_LIVE_MESSAGE}, v.browser_push_config, "Browser push go-live notification.", hint=OBJECT),
     # Kept by the server (Owncast stores these in the same table).
     ConfigKey("logo_uniqueness", S, "", v.text(64), "Cache-buster for the logo.", internal=True),
     ConfigKey("public_key", S, "", v.text(10_000), "ActivityPub public key (PEM).", internal=True),

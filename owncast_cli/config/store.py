@@ -1,4 +1,8 @@
-"""The config store: typed get/set over the ``datastore`` table, shared by the CLI and the API."""
+"""The config store: validated get/set of config keys, shared by the CLI and the API.
+
+The values live in the config repository (``repos/config.py``); this adds defaults, validation,
+masking and the ``config.changed`` events. Typed readers use :meth:`ConfigStore.values`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from owncast_cli.bus.catalog import ConfigChanged
 from owncast_cli.config.keys import KEYS, ConfigKey, Kind
+from owncast_cli.config.shapes import StreamKey
 from owncast_cli.config.validators import ConfigValueError
+from owncast_cli.config.values import ConfigValues
+from owncast_cli.repos import config as repo
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database
@@ -102,21 +109,35 @@ class ConfigStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _raw(self) -> dict[str, Any]:
-        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM datastore")}
-
     def get(self, name: str) -> Any:
+        """One key's value by name (for code generic over keys; typed code uses :meth:`values`)."""
         key = lookup(name)
-        rows = self.db.execute("SELECT value FROM datastore WHERE key = ?", (name,))
-        return json.loads(rows[0][0]) if rows else key.default_value()
+        found, value = repo.get(self.db, name)
+        return value if found else key.default_value()
 
     def is_set(self, name: str) -> bool:
-        return bool(self.db.execute("SELECT 1 FROM datastore WHERE key = ?", (name,)))
+        return repo.get(self.db, name)[0]
+
+    def stored_keys(self) -> set[str]:
+        return repo.keys(self.db)
 
     def all(self) -> dict[str, Any]:
-        """Every key's current value (stored or default), in table order."""
-        stored = self._raw()
+        """Every key's current value (stored or default) by name, in table order."""
+        stored = repo.stored(self.db)
         return {name: stored[name] if name in stored else key.default_value() for name, key in KEYS.items()}
+
+    @staticmethod
+    def defaults() -> dict[str, Any]:
+        return {name: key.default_value() for name, key in KEYS.items()}
+
+    def stream_keys(self) -> list[StreamKey]:
+        """The stream keys a broadcaster may publish with (never empty: the validator keeps one)."""
+        keys: list[StreamKey] = self.get("stream_keys")
+        return keys
+
+    def values(self) -> ConfigValues:
+        """Every key's current value, typed (``values().stream_title`` is a ``str``)."""
+        return ConfigValues.from_mapping(self.all())
 
     def plan(self, values: Mapping[str, Any]) -> list[Change]:
         """Validate every value first; return the changes without writing anything."""
@@ -132,18 +153,14 @@ class ConfigStore:
         """Write planned changes; run inside the caller's transaction. Returns the bus events."""
         now = time.time()
         for change in changes:
-            self.db.execute(
-                "INSERT INTO datastore (key, value, timestamp) VALUES (?, ?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp",
-                (change.key, json.dumps(change.new), now),
-            )
+            repo.put(self.db, change.key, change.new, now)
         return [c.event() for c in changes]
 
     def unset(self, name: str) -> Items:
         """Return a key to its default; run inside the caller's transaction."""
         key = lookup(name)
         old = self.get(name)
-        self.db.execute("DELETE FROM datastore WHERE key = ?", (name,))
+        repo.delete(self.db, name)
         new = key.default_value()
         return [Change(name, old, new).event()] if old != new else []
 

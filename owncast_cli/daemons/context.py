@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from owncast_cli.config import ConfigStore
+from owncast_cli.config import ConfigStore, ConfigValues
 from owncast_cli.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,12 +35,10 @@ class Context:
 
     @property
     def config(self) -> ConfigStore:
+        """The config store, for writes (sync: use it inside a unit of work)."""
         return ConfigStore(self.db)
 
-    async def get_config(self, name: str) -> object:
+    async def config_values(self) -> ConfigValues:
+        """Every config value, typed (``(await ctx.config_values()).stream_title`` is a ``str``)."""
         store = self.config
-        return await self.db.run(lambda: store.get(name))
-
-    async def config_values(self) -> dict[str, object]:
-        store = self.config
-        return await self.db.run(store.all)
+        return await self.db.run(store.values)

@@ -38,9 +38,9 @@ class Ingest:
     async def load_settings(self) -> None:
         config = await self.ctx.config_values()
         override = self.ctx.settings.streamkey
-        self._keys = [override] if override else [k["key"] for k in config["stream_keys"]]  # type: ignore[index]
-        self.grace = float(config["stream_takeover_grace_seconds"])  # type: ignore[arg-type]
-        self.stream_timeout = float(config["stream_timeout_seconds"])  # type: ignore[arg-type]
+        self._keys = [override] if override else [k["key"] for k in config.stream_keys]
+        self.grace = config.stream_takeover_grace_seconds
+        self.stream_timeout = config.stream_timeout_seconds
 
     def stream_keys(self) -> list[str]:
         return self._keys
@@ -137,8 +137,9 @@ class Ingest:
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     settings = ctx.settings
-    host = settings.rtmp_host or str(await ctx.get_config("rtmp_listen_address"))
-    port = settings.rtmp_port if settings.rtmp_port is not None else int(await ctx.get_config("rtmp_port_number"))  # type: ignore[arg-type]
+    config = await ctx.config_values()
+    host = settings.rtmp_host or config.rtmp_listen_address
+    port = settings.rtmp_port if settings.rtmp_port is not None else config.rtmp_port_number
     sock_path = settings.socket_path("ingest")
     async with trio.open_nursery() as nursery:
         ingest = Ingest(ctx, nursery)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from owncast_cli import __version__, state
+from owncast_cli.config.values import ConfigValues
 from owncast_cli.media.variants import StreamOutputVariant, VariantError
 from owncast_cli.serve import markdown
 from owncast_cli.serve.platforms import PLATFORMS, social_icon
@@ -14,7 +15,7 @@ MAX_SOCKET_PAYLOAD = 2048
 VERSION_STRING = f"Owncast (Python) v{__version__}"
 
 
-def status(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
+def status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues) -> dict[str, Any]:
     body: dict[str, Any] = {
         "serverTime": state.rfc3339(),
         "lastConnectTime": stream["lastConnectTime"],
@@ -23,10 +24,10 @@ def status(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, An
         "online": bool(stream["online"]),
     }
     # Owncast omits the count when the admin hides it, and an unset title.
-    if not config["hide_viewer_count"]:
+    if not config.hide_viewer_count:
         body["viewerCount"] = viewers["current"]
-    if config["stream_title"]:
-        body["streamTitle"] = config["stream_title"]
+    if config.stream_title:
+        body["streamTitle"] = config.stream_title
     return body
 
 
@@ -35,62 +36,62 @@ def _with_icon(handle: dict[str, str]) -> dict[str, str]:
     return {**handle, "icon": icon} if icon else dict(handle)
 
 
-def web_config(config: dict[str, Any], *, follower_count: int = 0) -> dict[str, Any]:
-    server_url = config["server_url"]
+def web_config(config: ConfigValues, *, follower_count: int = 0) -> dict[str, Any]:
+    server_url = config.server_url
     host = urlparse(server_url).netloc if server_url else ""
-    push = config["browser_push_configuration"]
+    push = config.browser_push_configuration
     body: dict[str, Any] = {
-        "name": config["server_name"],
-        "summary": config["server_summary"],
-        "offlineMessage": markdown.render(config["custom_offline_message"]),
+        "name": config.server_name,
+        "summary": config.server_summary,
+        "offlineMessage": markdown.render(config.custom_offline_message),
         "logo": "/logo",
-        "tags": config["server_metadata_tags"],
+        "tags": config.server_metadata_tags,
         "version": VERSION_STRING,
-        "nsfw": config["nsfw"],
-        "socketHostOverride": config["websocket_host_override"],
-        "extraPageContent": markdown.render(config["extra_page_content"]),
-        "socialHandles": [_with_icon(handle) for handle in config["social_handles"]],
-        "externalActions": config["external_actions"],
-        "customStyles": config["custom_styles"],
-        "appearanceVariables": config["custom_color_variable_values"],
-        "hideViewerCount": config["hide_viewer_count"],
-        "chatDisabled": config["chat_disabled"],
-        "chatSpamProtectionDisabled": not config["chat_spam_protection_enabled"],
-        "chatRequireAuthentication": config["chat_require_authentication"],
+        "nsfw": config.nsfw,
+        "socketHostOverride": config.websocket_host_override,
+        "extraPageContent": markdown.render(config.extra_page_content),
+        "socialHandles": [_with_icon(handle) for handle in config.social_handles],
+        "externalActions": config.external_actions,
+        "customStyles": config.custom_styles,
+        "appearanceVariables": config.custom_color_variable_values,
+        "hideViewerCount": config.hide_viewer_count,
+        "chatDisabled": config.chat_disabled,
+        "chatSpamProtectionDisabled": not config.chat_spam_protection_enabled,
+        "chatRequireAuthentication": config.chat_require_authentication,
         "maxSocketPayloadSize": MAX_SOCKET_PAYLOAD,
-        "autoplay": config["autoplay"],
+        "autoplay": config.autoplay,
         "federation": {
-            "enabled": config["federation_enabled"],
-            "account": f"{config['federation_username']}@{host}",
+            "enabled": config.federation_enabled,
+            "account": f"{config.federation_username}@{host}",
             "followerCount": follower_count,
-            "hideFollowersTab": config["federation_hide_followers_tab"],
+            "hideFollowersTab": config.federation_hide_followers_tab,
         },
         "notifications": {
             "browser": {
-                "enabled": bool(push.get("enabled")) and bool(config["browser_push_public_key"]),
-                "publicKey": config["browser_push_public_key"],
+                "enabled": bool(push.get("enabled")) and bool(config.browser_push_public_key),
+                "publicKey": config.browser_push_public_key,
             }
         },
         "authentication": {"indieAuthEnabled": bool(server_url)},
     }
-    if config["stream_title"]:
-        body["streamTitle"] = config["stream_title"]
+    if config.stream_title:
+        body["streamTitle"] = config.stream_title
     return body
 
 
-def yp(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
+def yp(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues) -> dict[str, Any]:
     """What the Owncast directory scrapes (``yp/api.go``)."""
     body: dict[str, Any] = {
-        "name": config["server_name"],
-        "description": config["server_summary"],
-        "streamTitle": config["stream_title"],
+        "name": config.server_name,
+        "description": config.server_summary,
+        "streamTitle": config.stream_title,
         "logo": "/logo",
-        "tags": config["server_metadata_tags"],
-        "social": [_with_icon(handle) for handle in config["social_handles"]],
+        "tags": config.server_metadata_tags,
+        "social": [_with_icon(handle) for handle in config.social_handles],
         "viewerCount": viewers["current"],
         "overallMaxViewerCount": viewers["overallPeak"],
         "sessionMaxViewerCount": viewers["sessionPeak"],
-        "nsfw": config["nsfw"],
+        "nsfw": config.nsfw,
         "online": bool(stream["online"]),
     }
     if stream["lastConnectTime"]:
@@ -104,10 +105,10 @@ def social_platforms() -> dict[str, dict[str, str]]:
             for key, (name, icon) in PLATFORMS.items()}
 
 
-def video_variants(config: dict[str, Any]) -> list[dict[str, Any]]:
+def video_variants(config: ConfigValues) -> list[dict[str, Any]]:
     """The qualities the player can offer, in the order of the variant playlists."""
     out = []
-    for i, raw in enumerate(config["video_stream_output_variants"]):
+    for i, raw in enumerate(config.video_stream_output_variants):
         try:
             name = StreamOutputVariant.from_json(raw).display_name
         except VariantError:

@@ -42,7 +42,7 @@ class Services:
         return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx))
 
     def trusted(self) -> list[proxies.Network]:
-        source = self.live.values.get("trusted_proxies", [])
+        source = self.live.values.trusted_proxies
         if source != self._trusted_src:
             self._trusted_src, self._trusted = list(source), proxies.parse_networks(source)
         return self._trusted

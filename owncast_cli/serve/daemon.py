@@ -23,8 +23,9 @@ logger = logging.getLogger("owncast.serve")
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     settings = ctx.settings
-    host = settings.web_host or str(await ctx.get_config("http_listen_address"))
-    port = settings.web_port if settings.web_port is not None else int(await ctx.get_config("http_port_number"))  # type: ignore[arg-type]
+    values = await ctx.config_values()
+    host = settings.web_host or values.http_listen_address
+    port = settings.web_port if settings.web_port is not None else values.http_port_number
     sock_path = settings.socket_path("serve")
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it
@@ -43,7 +44,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
         services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))
 
     lane = FastLane(settings.hls_dir, playlist_fetched=playlist_fetched,
-                    s3=lambda: bool((services.live.values.get("s3_storage_config") or {}).get("enabled")),
+                    s3=lambda: services.live.values.s3_storage_config.get("enabled", False),
                     idle_timeout=config.keep_alive_timeout)
 
     def ws_route(path: str) -> Any:

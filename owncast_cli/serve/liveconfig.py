@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import trio
 
 from owncast_cli.bus.catalog import ConfigChanged
 from owncast_cli.config.store import ConfigStore
+from owncast_cli.config.values import ConfigValues
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 
 class LiveConfig:
-    """``values`` is every key's current value; reloaded whenever any key changes.
+    """``values`` holds every key's current value, typed; reloaded whenever any key changes.
 
     Requests read it without a database round trip (a playlist fetch must not cost a thread hop);
     a change made by the CLI or the admin API reaches it through the bus within milliseconds.
@@ -22,15 +23,12 @@ class LiveConfig:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.values: dict[str, Any] = {}
+        self.values = ConfigValues.from_mapping(ConfigStore.defaults())  # until the first load
         self.changed = trio.Event()
-
-    def __getitem__(self, name: str) -> Any:
-        return self.values[name]
 
     async def reload(self) -> None:
         db = self.ctx.db
-        self.values = await db.run(lambda: ConfigStore(db).all())
+        self.values = await db.run(lambda: ConfigStore(db).values())
         self.changed.set()
         self.changed = trio.Event()
 

@@ -53,22 +53,22 @@ def register(app: QuartTrio, svc: Services) -> None:
         status_body = api_public.status(stream, viewers, config)
         nonce = security.new_nonce()
         scheme = g.forwarded_proto or request.scheme
-        base = (config["server_url"] or f"{scheme}://{request.host}").rstrip("/")
+        base = (config.server_url or f"{scheme}://{request.host}").rstrip("/")
         html = await render_template(
             template,
             nonce=nonce,
             config=web_config,
             status=status_body,
             bootstrap=_json_for_script({"config": web_config, "status": status_body}),
-            chat_enabled=not config["chat_disabled"],
+            chat_enabled=not config.chat_disabled,
             chat_mode=chat_mode,
             video_only=video_only,
-            custom_css=config["custom_styles"],
-            appearance_css=_appearance_css(config["custom_color_variable_values"]),
-            has_custom_js=bool(config["custom_javascript"].strip()),
+            custom_css=config.custom_styles,
+            appearance_css=_appearance_css(config.custom_color_variable_values),
+            has_custom_js=bool(config.custom_javascript.strip()),
             base_url=base,
-            title=config["stream_title"] or config["server_name"],
-            noindex=config["disable_search_indexing"],
+            title=config.stream_title or config.server_name,
+            noindex=config.disable_search_indexing,
         )
         response = Response(html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = security.page_csp(nonce, embed=embed)

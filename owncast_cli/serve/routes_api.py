@@ -37,7 +37,7 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.get("/api/yp")
     async def get_yp() -> Any:
         # Owncast answers 404 unless the server is listed in the directory.
-        if not svc.live["directory_enabled"]:
+        if not svc.live.values.directory_enabled:
             raise NotFound("directory listing is not enabled on this server")
         stream, viewers = await runtime()
         return no_cache(jsonify(api_public.yp(stream, viewers, svc.live.values)))

@@ -102,7 +102,7 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/hls/<path:relative>")
     async def get_hls(relative: str) -> Any:
-        s3 = bool((svc.live.values.get("s3_storage_config") or {}).get("enabled"))
+        s3 = bool((svc.live.values.s3_storage_config or {}).get("enabled"))
         try:
             answer = hls.serve_hls(settings.hls_dir, relative, method=request.method,
                                    headers=request_headers(), s3=s3)
@@ -113,7 +113,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         return send_plan(answer.plan)
 
     def logo_candidates() -> list[tuple[Path, str]]:
-        configured = str(svc.live["logo_path"])
+        configured = str(svc.live.values.logo_path)
         own = [(settings.datadir, configured)] if configured.lower().endswith(IMAGE_SUFFIXES) else []
         return [*own, (web, "img/logo.svg")]
 
@@ -124,7 +124,7 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.get("/logo/external")
     async def get_logo_external() -> Any:
         # Social networks and push services do not take SVG: a raster logo or our PNG.
-        configured = str(svc.live["logo_path"])
+        configured = str(svc.live.values.logo_path)
         raster = [(settings.datadir, configured)] if configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) else []
         return first_file([*raster, (web, "img/logo.png")])
 
@@ -138,7 +138,7 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/favicon.ico")
     async def get_favicon() -> Any:
-        configured = str(svc.live["favicon_path"])
+        configured = str(svc.live.values.favicon_path)
         own = [(settings.datadir, configured)] if configured.lower().endswith(IMAGE_SUFFIXES) else []
         return first_file([*own, (web, "img/favicon.png")])
 
@@ -162,13 +162,13 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/customjavascript")
     async def get_custom_javascript() -> Any:
-        response = Response(svc.live["custom_javascript"], mimetype="text/javascript")
+        response = Response(svc.live.values.custom_javascript, mimetype="text/javascript")
         response.headers["Cache-Control"] = REVALIDATE
         return response
 
     @app.get("/robots.txt")
     async def get_robots() -> Any:
-        rules = "Disallow: /" if svc.live["disable_search_indexing"] else "Disallow: /admin\nDisallow: /api"
+        rules = "Disallow: /" if svc.live.values.disable_search_indexing else "Disallow: /admin\nDisallow: /api"
         response = Response(f"User-agent: *\n{rules}\n", mimetype="text/plain")
         response.headers["Cache-Control"] = REVALIDATE
         return response

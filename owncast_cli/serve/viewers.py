@@ -91,8 +91,9 @@ class Viewers:
 
         def read() -> dict[str, int]:
             store = ConfigStore(db)
-            return {"current": 0, "sessionPeak": int(store.get("peak_viewers_session")),
-                    "overallPeak": int(store.get("peak_viewers_overall"))}
+            values = store.values()
+            return {"current": 0, "sessionPeak": values.peak_viewers_session,
+                    "overallPeak": values.peak_viewers_overall}
 
         self.counts = await db.run(read)
         await self._publish(self.counts)

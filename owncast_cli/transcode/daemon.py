@@ -18,6 +18,7 @@ from owncast_cli.bus.catalog import (
     TranscodeWarning,
 )
 from owncast_cli.bus.eventtype import BusEvent
+from owncast_cli.config.values import ConfigValues
 from owncast_cli.media.ffmpeg import FFmpegError, FFmpegInfo, load_ffmpeg
 from owncast_cli.transcode import health
 from owncast_cli.transcode.offline import OfflineClip, resolve_clip
@@ -102,7 +103,7 @@ class Transcoder:
             await self._clear_previous()
         storage = await self._open_storage(values, plan, stream)
         self.storage = storage
-        clip = _ClipCache(self, plan, str(values.get("offline_clip_path") or ""))
+        clip = _ClipCache(self, plan, values.offline_clip_path)
         self.nursery.start_soon(clip.prepare)
         session = Session(ffmpeg=self.ffmpeg, plan=plan, stream=stream, storage=storage, paths=self.paths,
                           publish=self.publish, record_health=self.record_health, clip=clip.get, resume=resume)
@@ -117,7 +118,7 @@ class Transcoder:
         if self.session is session:
             self.session = None
         if session.ended.is_set() and not self.ctx.stopping.is_set():
-            delay = float(await self.ctx.get_config("hls_offline_cleanup_seconds"))  # type: ignore[arg-type]
+            delay = (await self.ctx.config_values()).hls_offline_cleanup_seconds
             self.nursery.start_soon(self._clear_later, session.storage, delay)
 
     async def _clear_later(self, storage: Storage, delay: float) -> None:
@@ -145,11 +146,11 @@ class Transcoder:
         if self.storage is storage:
             self.storage = None
 
-    async def _open_storage(self, values: dict[str, Any], plan: Plan, stream: StreamInfo) -> Storage:
-        endpoint = str(values.get("video_serving_endpoint") or "")
+    async def _open_storage(self, values: ConfigValues, plan: Plan, stream: StreamInfo) -> Storage:
+        endpoint = values.video_serving_endpoint
         local = LocalStorage(self.paths.hls_dir, plan.latency.segment_count, endpoint)
         await local.start()
-        s3: dict[str, Any] = dict(values.get("s3_storage_config") or {})  # type: ignore[call-overload]
+        s3 = values.s3_storage_config
         if not s3.get("enabled"):
             return local
         remote = S3Storage(s3, self.paths.hls_dir, segment_seconds=plan.latency.seconds_per_segment,
@@ -210,7 +211,7 @@ async def check_ffmpeg(ctx: Context) -> FFmpegInfo:
     Raises:
         TranscodeError: no usable ffmpeg; the message says how to fix it.
     """
-    configured = str(await ctx.get_config("ffmpeg_path") or "")
+    configured = (await ctx.config_values()).ffmpeg_path
     try:
         info = await trio.to_thread.run_sync(lambda: load_ffmpeg(configured or None))
     except FFmpegError as exc:

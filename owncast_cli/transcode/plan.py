@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from owncast_cli.config.values import ConfigValues
 from owncast_cli.media.codecs import DEFAULT_CODEC, VideoCodec
 from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.media.latency import LatencyLevel, latency_level
@@ -43,7 +44,7 @@ class Plan:
         )
 
 
-def plan_from_config(values: Mapping[str, Any], ffmpeg: FFmpegInfo) -> Plan:
+def plan_from_config(values: ConfigValues, ffmpeg: FFmpegInfo) -> Plan:
     """Build the plan from config values (already validated by the config store).
 
     A codec this ffmpeg was built without falls back to libx264 with a warning, rather
@@ -52,9 +53,9 @@ def plan_from_config(values: Mapping[str, Any], ffmpeg: FFmpegInfo) -> Plan:
     Raises:
         VariantError: the stored variants are unusable (only possible if edited by hand).
     """
-    variants = variants_from_json(values["video_stream_output_variants"])
-    level = latency_level(int(values["video_latency_level"]))
-    codec = str(values["video_codec"] or DEFAULT_CODEC.value)
+    variants = variants_from_json(values.video_stream_output_variants)
+    level = latency_level(values.video_latency_level)
+    codec = values.video_codec or DEFAULT_CODEC.value
     warning = None
     if not ffmpeg.supports(codec):
         fallback = DEFAULT_CODEC if ffmpeg.supports(DEFAULT_CODEC) else ffmpeg.h264_encoders[0]

@@ -186,8 +186,8 @@ def register(app: QuartTrio, svc: Services) -> None:
         body, stream, viewers, playback = await db.run(read)
         config = svc.live.values
         overview = health(bool(stream["online"]), None, playback, viewers["current"])
-        body["availableBitrates"] = [int(v.get("videoBitrate", 0)) for v in config["video_stream_output_variants"]
+        body["availableBitrates"] = [int(v.get("videoBitrate", 0)) for v in config.video_stream_output_variants
                                      if not v.get("videoPassthrough")]
-        body["segmentLength"] = latency_level(int(config["video_latency_level"])).seconds_per_segment
+        body["segmentLength"] = latency_level(int(config.video_latency_level)).seconds_per_segment
         body["representation"] = overview["representation"] if overview else 0
         return no_store(jsonify(body))

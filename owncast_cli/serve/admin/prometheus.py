@@ -106,7 +106,7 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def admin_get_prometheus() -> Any:
         now = await db.run(lambda: _read(db))
         machine = await trio.to_thread.run_sync(hardware, svc.ctx.settings.datadir)
-        labels = {"version": __version__, "host": str(svc.live.values.get("server_url") or "")}
+        labels = {"version": __version__, "host": str(svc.live.values.server_url or "")}
         response = Response(exposition(gauges(now, machine), labels), content_type=CONTENT_TYPE)
         response.headers["Cache-Control"] = "no-store"
         return response

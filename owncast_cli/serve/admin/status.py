@@ -10,6 +10,7 @@ from quart import jsonify
 from owncast_cli import __version__, state
 from owncast_cli.bus.catalog import IngestDisconnect
 from owncast_cli.config import defaults
+from owncast_cli.config.values import ConfigValues
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
 from owncast_cli.serve.platforms import social_icon
@@ -40,12 +41,12 @@ def _is_default_password(stored: str) -> bool:
     return _default_hash[stored]
 
 
-def warnings(config: dict[str, Any], streamkey_override: str | None) -> list[str]:
+def warnings(config: ConfigValues, streamkey_override: str | None) -> list[str]:
     """What an admin must fix: the defaults anyone can guess."""
     out = []
-    if _is_default_password(str(config["admin_password_key"])):
+    if _is_default_password(str(config.admin_password_key)):
         out.append(DEFAULT_PASSWORD_WARNING)
-    keys = [k["key"] for k in config["stream_keys"]]
+    keys = [k["key"] for k in config.stream_keys]
     if streamkey_override is None and keys == [defaults.DEFAULT_STREAM_KEY]:
         out.append(DEFAULT_KEY_WARNING)
     return out
@@ -82,13 +83,13 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
     return out
 
 
-def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any],
+def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues,
                  transcode: dict[str, Any] | None, playback: dict[str, Any] | None,
                  warned: list[str]) -> dict[str, Any]:
     online = bool(stream["online"])
     body: dict[str, Any] = {
         "online": online,
-        "streamTitle": config["stream_title"],
+        "streamTitle": config.stream_title,
         "versionNumber": __version__,
         "viewerCount": viewers["current"],
         "overallPeakViewerCount": viewers["overallPeak"],
@@ -100,81 +101,81 @@ def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: dict[s
     if online and broadcaster:
         body["broadcaster"] = broadcaster
         body["currentBroadcast"] = {
-            "outputSettings": config["video_stream_output_variants"],
-            "latencyLevel": {"level": config["video_latency_level"]},
+            "outputSettings": config.video_stream_output_variants,
+            "latencyLevel": {"level": config.video_latency_level},
         }
     return body
 
 
-def server_config(config: dict[str, Any], *, codecs: list[str], key_overridden: bool) -> dict[str, Any]:
+def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bool) -> dict[str, Any]:
     """Owncast's ``GET /api/admin/serverconfig`` (webserver/handlers/admin/serverConfig.go)."""
     s3 = {"enabled": False, "endpoint": "", "accessKey": "", "secret": "", "bucket": "", "region": "",
-          "acl": "", "pathPrefix": "", "forcePathStyle": False, **config["s3_storage_config"]}
+          "acl": "", "pathPrefix": "", "forcePathStyle": False, **config.s3_storage_config}
     handles = []
-    for handle in config["social_handles"]:
+    for handle in config.social_handles:
         icon = social_icon(handle["platform"])
         handles.append({**handle, "icon": icon} if icon else dict(handle))
     return {
         "instanceDetails": {
-            "name": config["server_name"],
-            "summary": config["server_summary"],
-            "welcomeMessage": config["server_welcome_message"],
-            "offlineMessage": config["custom_offline_message"],
-            "logo": config["logo_path"],
-            "tags": config["server_metadata_tags"],
+            "name": config.server_name,
+            "summary": config.server_summary,
+            "welcomeMessage": config.server_welcome_message,
+            "offlineMessage": config.custom_offline_message,
+            "logo": config.logo_path,
+            "tags": config.server_metadata_tags,
             "socialHandles": handles,
-            "extraPageContent": config["extra_page_content"],
-            "streamTitle": config["stream_title"],
-            "nsfw": config["nsfw"],
-            "autoplay": config["autoplay"],
-            "customStyles": config["custom_styles"],
-            "customJavascript": config["custom_javascript"],
-            "appearanceVariables": config["custom_color_variable_values"],
+            "extraPageContent": config.extra_page_content,
+            "streamTitle": config.stream_title,
+            "nsfw": config.nsfw,
+            "autoplay": config.autoplay,
+            "customStyles": config.custom_styles,
+            "customJavascript": config.custom_javascript,
+            "appearanceVariables": config.custom_color_variable_values,
             "version": f"Owncast (Python) v{__version__}",
         },
-        "ffmpegPath": config["ffmpeg_path"],
+        "ffmpegPath": config.ffmpeg_path,
         # As Owncast: the stored bcrypt hash, never the password.
-        "adminPassword": config["admin_password_key"],
-        "streamKeys": config["stream_keys"],
+        "adminPassword": config.admin_password_key,
+        "streamKeys": config.stream_keys,
         "streamKeyOverridden": key_overridden,
-        "webServerPort": config["http_port_number"],
-        "webServerIP": config["http_listen_address"],
-        "rtmpServerPort": config["rtmp_port_number"],
-        "rtmpServerAddress": config["rtmp_listen_address"],
-        "socketHostOverride": config["websocket_host_override"],
-        "videoServingEndpoint": config["video_serving_endpoint"],
+        "webServerPort": config.http_port_number,
+        "webServerIP": config.http_listen_address,
+        "rtmpServerPort": config.rtmp_port_number,
+        "rtmpServerAddress": config.rtmp_listen_address,
+        "socketHostOverride": config.websocket_host_override,
+        "videoServingEndpoint": config.video_serving_endpoint,
         "videoSettings": {
-            "videoQualityVariants": config["video_stream_output_variants"],
-            "latencyLevel": config["video_latency_level"],
+            "videoQualityVariants": config.video_stream_output_variants,
+            "latencyLevel": config.video_latency_level,
         },
         "supportedCodecs": codecs,
-        "videoCodec": config["video_codec"],
+        "videoCodec": config.video_codec,
         "s3": s3,
-        "yp": {"enabled": config["directory_enabled"], "instanceUrl": config["server_url"]},
-        "chatDisabled": config["chat_disabled"],
-        "chatJoinMessagesEnabled": config["chat_join_messages_enabled"],
-        "chatEstablishedUserMode": config["chat_established_users_only_mode"],
-        "chatSpamProtectionEnabled": config["chat_spam_protection_enabled"],
-        "chatSlurFilterEnabled": config["chat_slur_filter_enabled"],
-        "chatRequireAuthentication": config["chat_require_authentication"],
-        "forbiddenUsernames": config["blocked_usernames"],
-        "suggestedUsernames": config["suggested_usernames"],
-        "hideViewerCount": config["hide_viewer_count"],
-        "disableSearchIndexing": config["disable_search_indexing"],
-        "externalActions": config["external_actions"],
+        "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
+        "chatDisabled": config.chat_disabled,
+        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
+        "chatEstablishedUserMode": config.chat_established_users_only_mode,
+        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
+        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
+        "chatRequireAuthentication": config.chat_require_authentication,
+        "forbiddenUsernames": config.blocked_usernames,
+        "suggestedUsernames": config.suggested_usernames,
+        "hideViewerCount": config.hide_viewer_count,
+        "disableSearchIndexing": config.disable_search_indexing,
+        "externalActions": config.external_actions,
         "federation": {
-            "enabled": config["federation_enabled"],
-            "isPrivate": config["federation_private"],
-            "username": config["federation_username"],
-            "goLiveMessage": config["federation_go_live_message"],
-            "showEngagement": config["federation_show_engagement"],
-            "enableQuotes": config["federation_enable_quotes"],
-            "hideFollowersTab": config["federation_hide_followers_tab"],
-            "blockedDomains": config["federation_blocked_domains"],
+            "enabled": config.federation_enabled,
+            "isPrivate": config.federation_private,
+            "username": config.federation_username,
+            "goLiveMessage": config.federation_go_live_message,
+            "showEngagement": config.federation_show_engagement,
+            "enableQuotes": config.federation_enable_quotes,
+            "hideFollowersTab": config.federation_hide_followers_tab,
+            "blockedDomains": config.federation_blocked_domains,
         },
         "notifications": {
-            "discord": config["discord_configuration"],
-            "browser": config["browser_push_configuration"],
+            "discord": config.discord_configuration,
+            "browser": config.browser_push_configuration,
         },
     }
 
@@ -185,7 +186,7 @@ def _read_runtime(db: Database) -> dict[str, Any]:
     return {
         "stream": state.stream(db),
         "viewers": state.viewers(db),
-        "config": ConfigStore(db).all(),
+        "config": ConfigStore(db).values(),
         "transcode": state.get(db, TRANSCODE_HEALTH_KEY),
         "transcoder": state.get(db, TRANSCODER_KEY),
         "playback": state.get(db, PLAYBACK_HEALTH_KEY),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,7 +45,7 @@ def object_prefix(path_prefix: str) -> str:
     return f"{prefix}/hls/" if prefix else "hls/"
 
 
-def serving_base_url(config: dict[str, Any], video_serving_endpoint: str = "") -> str:
+def serving_base_url(config: Mapping[str, Any], video_serving_endpoint: str = "") -> str:
     """Where viewers fetch the bucket's HLS tree (Owncast: the serving endpoint, else endpoint/bucket)."""
     base = video_serving_endpoint or str(config.get("servingEndpoint") or "")
     if not base:
@@ -53,7 +53,7 @@ def serving_base_url(config: dict[str, Any], video_serving_endpoint: str = "") -
     return f"{base.rstrip('/')}/{object_prefix(str(config.get('pathPrefix') or ''))}"
 
 
-def describe_error(exc: BaseException, config: dict[str, Any]) -> str:
+def describe_error(exc: BaseException, config: Mapping[str, Any]) -> str:
     """One sentence an operator can act on, for the usual ways S3 fails."""
     from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
@@ -79,7 +79,7 @@ def describe_error(exc: BaseException, config: dict[str, Any]) -> str:
     return f"S3 upload failed: {type(exc).__name__}: {exc}"
 
 
-def make_client(config: dict[str, Any], *, connect_timeout: float = 5.0, read_timeout: float = 10.0) -> Any:
+def make_client(config: Mapping[str, Any], *, connect_timeout: float = 5.0, read_timeout: float = 10.0) -> Any:
     """A boto3 client for an S3-compatible endpoint; shared by every upload (clients are thread-safe)."""
     import boto3
     from botocore.config import Config
@@ -108,7 +108,7 @@ class S3Storage:
 
     name = "s3"
 
-    def __init__(self, config: dict[str, Any], hls_dir: Path, *, segment_seconds: float, segment_count: int,
+    def __init__(self, config: Mapping[str, Any], hls_dir: Path, *, segment_seconds: float, segment_count: int,
                  video_serving_endpoint: str = "", warn: Warn | None = None, client: Any = None,
                  backoff: float = 0.25, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
