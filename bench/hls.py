@@ -110,7 +110,8 @@ http {{
 }}
 """)
     (workdir / "tmp").mkdir(exist_ok=True)
-    proc = subprocess.Popen([shutil.which("nginx", path="/usr/sbin:/usr/bin") or "nginx", "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"],
+    nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin") or "nginx"
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 10
@@ -169,7 +170,8 @@ def paced(base: str, viewers: int, seconds: float, workdir: Path) -> dict[str, f
                           "--latency", "-s", str(script), base, "--", str(-(-viewers // 2))],
                          capture_output=True, text=True,
                          timeout=seconds + 60).stdout
-    percentiles = {q: float(v) * _TIME_UNITS[u] for q, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)$", out, re.M)}
+    rows = re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)$", out, re.M)
+    percentiles = {q: float(v) * _TIME_UNITS[u] for q, v, u in rows}
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

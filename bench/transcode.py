@@ -349,7 +349,8 @@ def one_run(rec: Path, seconds: int, number: int) -> None:
     paced = standalone(argv, rec, seconds, hls_dir, paced=True)
     free = standalone(argv, rec, seconds, hls_dir, paced=False)
     print(f"(2) level 1 ffmpeg under owncast: {ours_per_media:.3f} CPU-s per media-s "
-          f"({s1['ffmpeg_cpu']:.1f} CPU-s for {s1['media']:.1f} s), speed {s1['speed']:.2f}x (median of its -progress reports)")
+          f"({s1['ffmpeg_cpu']:.1f} CPU-s for {s1['media']:.1f} s), speed {s1['speed']:.2f}x "
+          "(median of its -progress reports)")
     for name, r in (("standalone, -re", paced), ("standalone, unpaced", free)):
         per = r["cpu"] / r["media"]
         print(f"    same argv {name:20s}: {per:.3f} CPU-s per media-s ({r['cpu']:.1f} CPU-s for "

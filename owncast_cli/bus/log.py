@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from owncast_cli.bus.eventtype import BusEvent, encode
 from owncast_cli.bus.events import Event
+from owncast_cli.bus.eventtype import BusEvent, encode
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, jsonify, request, websocket
@@ -30,7 +31,7 @@ def create_app(service: ChatService) -> QuartTrio:
         client = request.scope.get("client") if request else None
         return client[0] if client else ""
 
-    def headers_of(scope: dict[str, Any]) -> dict[str, str]:
+    def headers_of(scope: Mapping[str, Any]) -> dict[str, str]:
         return {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope["headers"]}
 
     async def current_user(*, moderator: bool) -> ChatUser | None:

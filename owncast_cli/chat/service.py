@@ -40,6 +40,7 @@ from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.chat import store
 from owncast_cli.chat.events import (
     ChatMessageSent,
+    ChatProtocolError,
     ChatUser,
     ColorChangeRequested,
     EventType,
@@ -49,6 +50,7 @@ from owncast_cli.chat.events import (
     chat_event,
     connected_user_info_event,
     encode_event,
+    format_timestamp,
     name_change_event,
     new_event_id,
     parse_client_frame,
@@ -58,10 +60,8 @@ from owncast_cli.chat.events import (
     user_parted_event,
     user_payload,
     visibility_update_event,
-    ChatProtocolError,
-    format_timestamp,
 )
-from owncast_cli.chat.hub import Client, Hub, write_frames
+from owncast_cli.chat.hub import Client, DirectSender, Hub, write_frames
 from owncast_cli.chat.names import choose_registration_name, random_display_color, with_random_suffix
 from owncast_cli.chat.ratelimit import FLOOD_MESSAGE, Decision, FloodControl
 from owncast_cli.chat.rules import (
@@ -237,7 +237,8 @@ class ChatService:
             forwarded_user=forwarded_user, requested=requested,
             suggested=list(self.config["suggested_usernames"]),
             forbidden=self.policy.forbidden_usernames, rng=self.rng)
-        token, user_id, color, now = store.new_access_token(), new_event_id(), random_display_color(self.rng), time.time()
+        token, user_id, now = store.new_access_token(), new_event_id(), time.time()
+        color = random_display_color(self.rng)
 
         def work() -> ChatUser:
             chosen = name
@@ -272,7 +273,7 @@ class ChatService:
                 await ws.send(encode_event(refusal.event))
             await ws.close(1008)
             return
-        direct = ws if hasattr(ws, "send_frame_nowait") else None
+        direct = ws if isinstance(ws, DirectSender) else None
         client = self.hub.add(user.id, ip=ip, user_agent=user_agent, now=time.time(), direct=direct)
         try:
             with client.scope:

@@ -55,11 +55,11 @@ def probe_stream(url: str, *, segments: int, ffmpeg: str | None) -> Any:
         facts: dict[tuple[str, str], SegmentFacts] = {}
         if ffmpeg and segments:
             with tempfile.TemporaryDirectory(prefix="owncast-probe-") as tmp:
-                for uri, media in variants.items():
-                    if media is None:
+                for uri, playlist in variants.items():
+                    if playlist is None:
                         continue
                     variant_url = uri if "://" in uri else absolute_url(base.rsplit("/", 1)[0], uri)
-                    for n, segment in enumerate(media.segments[-segments:]):
+                    for n, segment in enumerate(playlist.segments[-segments:]):
                         path = Path(tmp) / f"{abs(hash(uri))}-{n}.ts"
                         try:
                             got = client.get(absolute_url(variant_url.rsplit("/", 1)[0], segment.uri))
@@ -68,7 +68,7 @@ def probe_stream(url: str, *, segments: int, ffmpeg: str | None) -> Any:
                             info = probe_media(ffmpeg, path)
                         except (httpx.HTTPError, MediaProbeError):
                             continue
-                        video = next((s for s in info["streams"] if s["type"] == "video"), {})
+                        video: dict[str, Any] = next((s for s in info["streams"] if s["type"] == "video"), {})
                         facts[(uri, segment.uri)] = SegmentFacts(
                             info.get("duration"), _first_frame_is_key(ffmpeg, path) if video else None,
                             video.get("width"), video.get("height"))

@@ -69,8 +69,10 @@ def default_url(settings: Settings) -> str:
 
 
 @click.command("publish-test")
-@click.option("--url", default=None, help="RTMP URL to publish to (default: the local ingest with the first stream key).")
-@click.option("--duration", type=click.FloatRange(min=0.1), default=None, help="Seconds to publish (default: until Ctrl-C).")
+@click.option("--url", default=None,
+              help="RTMP URL to publish to (default: the local ingest with the first stream key).")
+@click.option("--duration", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds to publish (default: until Ctrl-C).")
 @click.option("--size", default="1280x720", show_default=True, help="Video size WxH.")
 @click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True, help="Frames per second.")
 @click.option("--bitrate", type=click.IntRange(100, 100_000), default=2500, show_default=True, help="Video kbit/s.")

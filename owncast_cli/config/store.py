@@ -182,5 +182,6 @@ class ConfigStore:
         stored = self.get("admin_password_key")
         if not stored.startswith("$2"):
             # Not yet hashed (the built-in default before first run): still constant time.
-            return hmac.compare_digest(password.encode("utf-8", "surrogatepass"), stored.encode("utf-8", "surrogatepass"))
+            return hmac.compare_digest(password.encode("utf-8", "surrogatepass"),
+                                       stored.encode("utf-8", "surrogatepass"))
         return bcrypt.checkpw(password.encode("utf-8", "surrogatepass"), stored.encode())

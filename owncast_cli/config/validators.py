@@ -24,7 +24,7 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def text(max_len: int = 100_000, *, allow_empty: bool = True, single_line: bool = False) -> Validator:
+def text(max_len: int = 100_000, *, allow_empty: bool = True, single_line: bool = False) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ConfigValueError(f"a string (got {_type_name(value)})")
@@ -45,7 +45,7 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def integer(lo: int, hi: int) -> Validator:
+def integer(lo: int, hi: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigValueError(f"an integer from {lo} to {hi} (got {_type_name(value)})")
@@ -56,7 +56,7 @@ def integer(lo: int, hi: int) -> Validator:
     return check
 
 
-def number(lo: float, hi: float) -> Validator:
+def number(lo: float, hi: float) -> Callable[[Any], float]:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigValueError(f"a number from {lo} to {hi} (got {_type_name(value)})")
@@ -92,11 +92,12 @@ def timestamp(value: Any) -> str:
     return value
 
 
-def one_of(*choices: str) -> Validator:
+def one_of(*choices: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        if value not in choices:
-            raise ConfigValueError("one of " + ", ".join(repr(c) for c in choices))
-        return value
+        for choice in choices:
+            if value == choice:
+                return choice
+        raise ConfigValueError("one of " + ", ".join(repr(c) for c in choices))
 
     return check
 
@@ -111,7 +112,7 @@ def ip_address(value: Any) -> str:
     return value
 
 
-def url(*, schemes: Sequence[str] = ("http", "https"), allow_empty: bool = True) -> Validator:
+def url(*, schemes: Sequence[str] = ("http", "https"), allow_empty: bool = True) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ConfigValueError(f"a URL (got {_type_name(value)})")
@@ -128,7 +129,7 @@ def url(*, schemes: Sequence[str] = ("http", "https"), allow_empty: bool = True)
     return check
 
 
-def string_list(*, max_items: int = 1000, max_len: int = 200, lower: bool = False) -> Validator:
+def string_list(*, max_items: int = 1000, max_len: int = 200, lower: bool = False) -> Callable[[Any], list[str]]:
     def check(value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigValueError('a JSON list of strings, e.g. ["one","two"]')
@@ -183,8 +184,7 @@ def social_handles(value: Any) -> list[dict[str, str]]:
         platform, link = item.get("platform"), item.get("url")
         if not isinstance(platform, str) or not platform.strip():
             raise ConfigValueError(f'objects with a non-empty "platform", e.g. {example}')
-        url(allow_empty=False)(link)
-        out.append({"platform": platform.strip(), "url": link})
+        out.append({"platform": platform.strip(), "url": url(allow_empty=False)(link)})
     return out
 
 

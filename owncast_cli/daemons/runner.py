@@ -102,7 +102,11 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                 nursery.cancel_scope.cancel()  # every daemon returned: stop the helpers too
         finally:
             with trio.CancelScope(shield=True):
-                await db.run_write(lambda: [records.record(db, s.name, "stopped") for s in specs])
+                def mark_stopped() -> None:
+                    for spec in specs:
+                        records.record(db, spec.name, "stopped")
+
+                await db.run_write(mark_stopped)
     logger.info("stopped")
 
 

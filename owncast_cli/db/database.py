@@ -82,7 +82,8 @@ class Database:
 
     def checkpoint(self) -> tuple[int, int, int]:
         """Copy the WAL into the database without blocking writers (PASSIVE)."""
-        return tuple(self.execute("PRAGMA wal_checkpoint(PASSIVE)")[0])  # type: ignore[return-value]
+        busy, log, checkpointed = self.execute("PRAGMA wal_checkpoint(PASSIVE)")[0]
+        return int(busy), int(log), int(checkpointed)
 
     async def checkpoint_forever(self, every: float = 1.0) -> None:
         """The background checkpointer of a daemon process (opened with background_checkpoints)."""

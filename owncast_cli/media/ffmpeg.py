@@ -96,7 +96,7 @@ def parse_muxers(text: str) -> frozenset[str]:
 
 def _bundled_ffmpeg() -> str | None:
     try:
-        import imageio_ffmpeg  # type: ignore[import-untyped]  # optional: only its binary is wanted
+        import imageio_ffmpeg  # optional: only its binary is wanted
     except ImportError:
         return None
     try:

@@ -129,7 +129,8 @@ def build_probe_report(master: MasterPlaylist, variants: Mapping[str, MediaPlayl
         if not durations:
             warnings.append(ProbeWarning(entry.uri, None, "variant playlist has no segments"))
         if playlist.endlist:
-            warnings.append(ProbeWarning(entry.uri, None, "playlist is closed (#EXT-X-ENDLIST): the stream is not live"))
+            warnings.append(ProbeWarning(entry.uri, None,
+                                         "playlist is closed (#EXT-X-ENDLIST): the stream is not live"))
         rows.append(VariantRow(
             index, entry.uri, entry.bandwidth, entry.resolution, entry.codecs,
             target_duration=playlist.target_duration, media_sequence=playlist.media_sequence,

@@ -25,3 +25,4 @@ def owncast_daemons() -> list[Any]:
     """Return extra daemons to run under ``run-all``: a list of
     ``owncast_cli.daemons.registry.DaemonSpec``, each naming an ``async def serve(ctx, *, task_status)``.
     """
+    return []  # a hookspec's body never runs: pluggy calls the plugins' implementations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -175,7 +176,7 @@ def plan(path: Path, *, method: str, headers: dict[str, str], content_type: str,
     return FilePlan(status, out, path, offset, length)
 
 
-def read_chunks(path: Path, offset: int, length: int, chunk: int = CHUNK):  # type: ignore[no-untyped-def]
+def read_chunks(path: Path, offset: int, length: int, chunk: int = CHUNK) -> Iterator[bytes]:
     """Yield ``length`` bytes of ``path`` from ``offset`` in ``chunk``-sized pieces (sync)."""
     with open(path, "rb", buffering=0) as fh:
         fh.seek(offset)

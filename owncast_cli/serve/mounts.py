@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 Scope = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+#: Loose on purpose: Quart's apps type their scope and messages as TypedDicts.
+ASGIApp = Callable[..., Awaitable[None]]
 
 #: (path prefix, daemon). A prefix ending in "/" matches below it; otherwise the exact path too.
 ROUTES: tuple[tuple[str, str], ...] = (

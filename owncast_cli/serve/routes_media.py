@@ -125,7 +125,8 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def get_logo_external() -> Any:
         # Social networks and push services do not take SVG: a raster logo or our PNG.
         configured = str(svc.live.values.logo_path)
-        raster = [(settings.datadir, configured)] if configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) else []
+        is_raster = configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+        raster = [(settings.datadir, configured)] if is_raster else []
         return first_file([*raster, (web, "img/logo.png")])
 
     @app.get("/thumbnail.jpg")

@@ -208,7 +208,8 @@ def build_ffmpeg_argv(
     return argv
 
 
-def build_thumbnail_argv(ffmpeg_path: str, segment: str | os.PathLike[str], out_jpg: str | os.PathLike[str]) -> list[str]:
+def build_thumbnail_argv(ffmpeg_path: str, segment: str | os.PathLike[str],
+                         out_jpg: str | os.PathLike[str]) -> list[str]:
     """Owncast's thumbnail command: the first frame of a segment as a JPEG.
 
     The output format is named, so ``out_jpg`` may be a temporary name to rename later.

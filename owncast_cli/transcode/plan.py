@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from owncast_cli.config.values import ConfigValues
 from owncast_cli.media.codecs import DEFAULT_CODEC, VideoCodec

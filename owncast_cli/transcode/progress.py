@@ -70,7 +70,7 @@ class ProgressParser:
         self._buffer = b""
         self._fields: dict[str, str] = {}
 
-    def feed(self, data: bytes) -> list[Progress]:
+    def feed(self, data: bytes | bytearray) -> list[Progress]:
         """Consume ``data``; a partial trailing line waits for the next call."""
         self._buffer += data
         *lines, self._buffer = self._buffer.split(b"\n")

@@ -13,7 +13,13 @@ from typing import Any, Final
 import trio
 
 from owncast_cli import state
-from owncast_cli.bus.catalog import StreamStarted, TranscodeRestarted, TranscodeSegment, TranscodeStopped, TranscodeStorageError
+from owncast_cli.bus.catalog import (
+    StreamStarted,
+    TranscodeRestarted,
+    TranscodeSegment,
+    TranscodeStopped,
+    TranscodeStorageError,
+)
 from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.protocols.hls import HlsError, MediaPlaylist, parse_master_playlist, parse_media_playlist

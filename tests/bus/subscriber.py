@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import trio
+from testevents import Tick  # type: ignore[import-not-found]  (run as a script beside it)
 
 from owncast_cli.bus import open_bus
 from owncast_cli.db import open_database
-from testevents import Tick  # type: ignore[import-not-found]  (run as a script beside it)
 
 
 async def main(datadir: Path, name: str) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from testevents import Write  # type: ignore[import-not-found]  (run as a script beside it)
+
 from owncast_cli.bus import log
 from owncast_cli.config import ConfigStore
 from owncast_cli.db import open_database
-from testevents import Write  # type: ignore[import-not-found]  (run as a script beside it)
 
 
 def main(datadir: Path, tag: str, count: int) -> None:

@@ -8,11 +8,13 @@ import signal
 import subprocess
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 import trio
 
 from owncast_cli.media.probe import probe_media
 from tests.conftest import OWNCAST, ROOT, RunningServer, owncast, start_run_all
+from tests.ingest.live import next_event, publisher, read_flv, tags, watch
 
 
 def _without_transcoder(datadir: Path):
@@ -29,9 +31,7 @@ def _without_transcoder(datadir: Path):
 @pytest.fixture
 def server(datadir: Path):
     yield from _without_transcoder(datadir)
-from tests.ingest.live import next_event, publisher, read_flv, tags, watch
 
-import imageio_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import httpx
 import pytest
 import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
-from trio_websocket import open_websocket_url
+from trio_websocket import ConnectionClosed, open_websocket_url
 
 from tests.conftest import serving
 from tests.serve.conftest import prepared_datadir, start_serve
@@ -83,7 +82,7 @@ async def test_http_and_websocket_proxied_to_the_chat_socket(serve_alone):
                     await ws.send_message("ping")
                     assert await ws.get_message() == "echo:ping"
                     await ws.send_message("bye")
-                    with pytest.raises(Exception):
+                    with pytest.raises(ConnectionClosed):
                         await ws.get_message()
                     assert ws.closed.code == 4001
                 stop.set()

@@ -9,8 +9,8 @@ import pytest
 from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import FFmpegInfo, FFmpegSource
 from owncast_cli.protocols.hls import MediaPlaylist, Segment
-from owncast_cli.transcode.health import Throttle, health_report
 from owncast_cli.transcode.argv import build_offline_clip_argv
+from owncast_cli.transcode.health import Throttle, health_report
 from owncast_cli.transcode.offline import OfflineClipError, check_clip, ensure_generated_clip, resolve_clip
 from owncast_cli.transcode.plan import plan_from_config, segment_prefix
 from owncast_cli.transcode.playlists import SegmentWindow

@@ -12,10 +12,10 @@ import pytest
 import trio
 from moto.server import ThreadedMotoServer
 
+from owncast_cli.media.latency import latency_level
 from owncast_cli.protocols.hls import MediaPlaylist, Segment, parse_master_playlist, parse_media_playlist
 from owncast_cli.transcode.offline import OfflineClip
 from owncast_cli.transcode.storage import StorageError
-from owncast_cli.media.latency import latency_level
 from owncast_cli.transcode.storage.s3 import S3Storage, make_client
 from tests.conftest import owncast, start_run_all
 from tests.transcode.test_e2e import VARIANTS, events, publish, wait_for

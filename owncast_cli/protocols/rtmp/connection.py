@@ -13,9 +13,21 @@ from .chunks import MAX_MESSAGE_SIZE, ChunkReader, ChunkWriter, Message
 from .commands import Command
 from .errors import RTMPProtocolError
 from .events import (
-    AudioReceived, CommandIgnored, Connected, ConnectionClosed, DataReceived, Event,
-    HandshakeCompleted, MetadataReceived, PlayRequested, PongReceived, PublishRequested,
-    StreamClosed, StreamDeleted, UnpublishRequested, VideoReceived,
+    AudioReceived,
+    CommandIgnored,
+    Connected,
+    ConnectionClosed,
+    DataReceived,
+    Event,
+    HandshakeCompleted,
+    MetadataReceived,
+    PlayRequested,
+    PongReceived,
+    PublishRequested,
+    StreamClosed,
+    StreamDeleted,
+    UnpublishRequested,
+    VideoReceived,
 )
 from .handshake import BLOCK_SIZE, RTMP_VERSION, server_response
 from .messages import MessageType, UserControlEvent

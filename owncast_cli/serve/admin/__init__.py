@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def register(app: QuartTrio, svc: Services) -> None:
+    from quart import g
+
     from owncast_cli import adminauth
     from owncast_cli.serve.admin import (
         config_setters,
@@ -29,7 +31,6 @@ def register(app: QuartTrio, svc: Services) -> None:
         uploads,
         webhooks,
     )
-    from quart import g
 
     adminauth.install(
         app, svc.ctx.db,

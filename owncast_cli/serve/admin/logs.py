@@ -82,7 +82,7 @@ def parse_file_tail(path: Path, before: float | None) -> list[tuple[float, str, 
     lines = data.splitlines()
     if size > TAIL_BYTES and lines:
         lines = lines[1:]  # the first line is cut
-    out = []
+    out: list[tuple[float, str, str, str]] = []
     for line in lines:
         match = _LINE.match(line)
         if match is None:
