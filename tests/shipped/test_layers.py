@@ -85,6 +85,16 @@ def test_protocols_do_no_io() -> None:
     assert not found, "protocols/ is sans-IO:\n" + "\n".join(found)
 
 
+def test_event_types_are_named_only_in_the_catalog() -> None:
+    """Publishers and subscribers use the classes of ``bus/catalog.py``, never the wire names."""
+    from owncast_cli.bus.eventtype import TYPES
+
+    literals = [f"{relative}:{node.lineno} {node.value!r}" for relative, tree in MODULES
+                if relative != "bus/catalog.py" for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and node.value in TYPES]
+    assert not literals, "use the event classes of owncast_cli/bus/catalog.py:\n" + "\n".join(literals)
+
+
 def _has_sql(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL.search(node.value):
