@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from owncast_cli.config import ConfigStore, ConfigValues
 from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import FFmpegInfo, FFmpegSource
 from owncast_cli.protocols.hls import MediaPlaylist, Segment
@@ -46,8 +47,9 @@ def _info(*codecs: VideoCodec) -> FFmpegInfo:
 
 
 def test_plan_falls_back_to_an_available_codec() -> None:
-    values = {"video_stream_output_variants": [{"videoPassthrough": True}, {"videoBitrate": 800}],
-              "video_latency_level": 1, "video_codec": "h264_nvenc"}
+    values = ConfigValues.from_mapping({
+        **ConfigStore.defaults(), "video_stream_output_variants": [{"videoPassthrough": True}, {"videoBitrate": 800}],
+        "video_latency_level": 1, "video_codec": "h264_nvenc"})
     plan = plan_from_config(values, _info(VideoCodec.LIBX264))
     assert plan.codec == "libx264" and plan.warning and "h264_nvenc is not available" in plan.warning
     assert (plan.latency.seconds_per_segment, plan.latency.segment_count, plan.best_index) == (2, 15, 0)
