@@ -5,8 +5,10 @@ daemons use (publish, subscribe, ack). The same API serves one process and many.
 names every event type (typed dataclasses); ``eventtype`` encodes and decodes them.
 """
 
+# catalog first: every event type is registered before anything in the bus decodes one.
+from owncast_cli.bus import catalog
 from owncast_cli.bus.bus import Bus, Subscription, open_bus
 from owncast_cli.bus.events import Event
 from owncast_cli.bus.eventtype import BusEvent
 
-__all__ = ["Bus", "BusEvent", "Event", "Subscription", "open_bus"]
+__all__ = ["Bus", "BusEvent", "Event", "Subscription", "catalog", "open_bus"]

@@ -16,10 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import trio
 
-from owncast_cli.bus import (
-    catalog,  # noqa: F401  (registers every event type before a decode)
-    log,
-)
+from owncast_cli.bus import log
 from owncast_cli.bus.events import Event
 from owncast_cli.bus.eventtype import BusEvent, decode
 from owncast_cli.bus.push import Pusher, bus_dir
