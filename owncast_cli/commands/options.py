@@ -82,5 +82,23 @@ def daemon_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _resolve_ffmpeg(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from owncast_cli.media.ffmpeg import FFmpegNotFound, resolve_explicit
+
+    try:
+        return resolve_explicit(value, "--ffmpeg")
+    except FFmpegNotFound as exc:
+        raise click.BadParameter(str(exc).removeprefix("invalid value for --ffmpeg: "), ctx, param) from None
+
+
+def ffmpeg_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--ffmpeg PATH``: this binary, over the ``ffmpeg_path`` key, PATH and the bundled one."""
+    return click.option("--ffmpeg", "ffmpeg", metavar="PATH", default=None, callback=_resolve_ffmpeg,
+                        help="The ffmpeg to run (a path or a command on PATH); overrides the ffmpeg_path "
+                             "config key, PATH and the bundled imageio-ffmpeg.")(fn)
+
+
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(fn)
