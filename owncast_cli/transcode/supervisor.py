@@ -70,7 +70,7 @@ async def run_ffmpeg(argv: list[str], *, log_path: Path, on_progress: OnProgress
     try:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         os.write(log_fd, f"--- {stamp} {shlex.join(argv)}\n".encode())
-        child = Child(argv, stderr=log_fd)
+        child = await Child.start(argv, stderr=log_fd)
         try:
             async with trio.open_nursery() as nursery:
                 nursery.start_soon(_read_progress, child.stdout, on_progress)
