@@ -6,13 +6,14 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rich_click as click
 
 from owncast_cli.settings import Settings
 
 EXIT_USAGE = 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -93,7 +94,7 @@ def _resolve_ffmpeg(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(str(exc).removeprefix("invalid value for --ffmpeg: "), ctx, param) from None
 
 
-def ffmpeg_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+def ffmpeg_option(fn: F) -> F:
     """``--ffmpeg PATH``: this binary, over the ``ffmpeg_path`` key, PATH and the bundled one."""
     return click.option("--ffmpeg", "ffmpeg", metavar="PATH", default=None, callback=_resolve_ffmpeg,
                         help="The ffmpeg to run (a path or a command on PATH); overrides the ffmpeg_path "

@@ -42,8 +42,8 @@ def _ffmpeg(recorded: dict[str, Any] | None, configured: str) -> dict[str, Any]:
     from owncast_cli.media.ffmpeg import FFmpegError, FFmpegSource, find_ffmpeg
 
     if recorded and recorded.get("ffmpegPath"):
-        known = {s.value for s in FFmpegSource}
-        source = FFmpegSource(recorded.get("source") if recorded.get("source") in known else "config")
+        recorded_source = str(recorded.get("source"))
+        source = FFmpegSource(recorded_source if recorded_source in set(FFmpegSource) else "config")
         return {"path": recorded["ffmpegPath"], "version": recorded.get("ffmpegVersion") or "",
                 "source": source.value, "from": source.described, "checked": True}
     try:

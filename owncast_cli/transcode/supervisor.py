@@ -51,7 +51,7 @@ async def _terminate(child: Child) -> None:
 async def _read_progress(stream: trio.abc.ReceiveStream, on_progress: OnProgress) -> None:
     parser = ProgressParser()
     while data := await stream.receive_some(65536):
-        for report in parser.feed(data):
+        for report in parser.feed(bytes(data)):
             await on_progress(report)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from owncast_cli.media import ffmpeg as ffmpeg_module
-from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.capabilities import parse_muxers
+from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import (
     FFmpegInfo,
     FFmpegNotFound,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.media.probe import probe_media
 from owncast_cli.protocols.hls import parse_master_playlist
-from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.transcode.playlists import LOCAL_MARGIN
 from tests.conftest import RunningServer, owncast, start_run_all
 from tests.media.media_files import make_slate
