@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,7 +80,7 @@ class FFmpegInfo:
     @property
     def h264_encoders(self) -> tuple[VideoCodec, ...]:
         """The supported H.264 encoders it was built with, in :class:`VideoCodec` order."""
-        return tuple(codec for codec in VideoCodec if codec.value in self.capabilities.encoders)
+        return supported_h264_encoders(self.capabilities.encoders)
 
     @property
     def has_hls(self) -> bool:
@@ -103,9 +104,9 @@ class FFmpegInfo:
         return codec in {c.value for c in self.h264_encoders}
 
 
-def supported_h264_encoders(encoders_text: str) -> tuple[VideoCodec, ...]:
-    """The H.264 encoders Owncast can drive, found in ``ffmpeg -encoders`` output."""
-    present = set(parse_encoders(encoders_text))
+def supported_h264_encoders(encoders: Iterable[str]) -> tuple[VideoCodec, ...]:
+    """The H.264 encoders Owncast can drive among ``encoders`` (names), in :class:`VideoCodec` order."""
+    present = set(encoders)
     return tuple(codec for codec in VideoCodec if codec.value in present)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from owncast_cli.media import ffmpeg as ffmpeg_module
-from owncast_cli.media.capabilities import parse_muxers
+from owncast_cli.media.capabilities import parse_encoders, parse_muxers
 from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import (
     FFmpegInfo,
@@ -42,8 +42,8 @@ Formats:
 
 
 def test_supported_h264_encoders_in_preference_order() -> None:
-    assert supported_h264_encoders(ENCODERS) == (VideoCodec.LIBX264, VideoCodec.VIDEOTOOLBOX)
-    assert supported_h264_encoders("Encoders:\n ------\n A....D aac   AAC\n") == ()
+    assert supported_h264_encoders(parse_encoders(ENCODERS)) == (VideoCodec.LIBX264, VideoCodec.VIDEOTOOLBOX)
+    assert supported_h264_encoders(parse_encoders("Encoders:\n ------\n A....D aac   AAC\n")) == ()
 
 
 @pytest.mark.parametrize(("text", "muxers"), [
