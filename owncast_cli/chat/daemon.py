@@ -41,7 +41,7 @@ async def _record_client_count(ctx: Context, service: ChatService) -> None:
     """Keep ``state.chat_clients`` current (a daemon apart from serve shares it through the DB)."""
     written = -1
     while not ctx.stopping.is_set():
-        count = len(service.hub)
+        count = service.client_count
         if count != written:
             await ctx.db.run_write(lambda: state.put(ctx.db, state.CHAT, {"clients": count}))
             written = count

@@ -123,8 +123,8 @@ def send_command(settings: Settings, text: str, system: bool, name: str | None) 
 @click.option("--revoke", is_flag=True, help="Take the moderator scope away instead.")
 def mod_command(settings: Settings, user: str, revoke: bool) -> None:
     """Grant USER (a user id, or an exact display name) the chat moderator scope."""
-    from owncast_cli.chat import store
-    from owncast_cli.chat.events import MODERATOR_SCOPE
+    from owncast_cli.repos import users as store
+    from owncast_cli.repos.users import MODERATOR_SCOPE
 
     db = open_db(settings)
     try:

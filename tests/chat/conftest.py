@@ -18,7 +18,7 @@ def chat_caught_up(datadir: Path, timeout: float = 5) -> None:
     conn = sqlite3.connect(datadir / "owncast.db")
     try:
         # The daemon's durable subscription acknowledges only the types it handles.
-        from owncast_cli.chat.service import BUS_TYPES
+        from owncast_cli.chat.reactions import BUS_TYPES
 
         marks = ",".join("?" * len(BUS_TYPES))
         last = conn.execute(f"SELECT MAX(id) FROM events WHERE type IN ({marks})", BUS_TYPES).fetchone()[0] or 0
