@@ -30,8 +30,10 @@ class UserCache:
         """The cached user (no database read)."""
         return self._users.get(user_id)
 
-    def remember(self, user: ChatUser) -> ChatUser:
+    def remember(self, user: ChatUser, token: str | None = None) -> ChatUser:
         self._users[user.id] = user
+        if token is not None:
+            self._tokens[token] = user.id
         return user
 
     def forget(self, user_id: str) -> None:
@@ -45,10 +47,7 @@ class UserCache:
         if user_id is not None and user_id in self._users:
             return self._users[user_id]
         user = await self.db.run(lambda: users.user_for_token(self.db, token))
-        if user is not None:
-            self._tokens[token] = user.id
-            self.remember(user)
-        return user
+        return self.remember(user, token) if user is not None else None
 
     async def current(self, user_id: str) -> ChatUser | None:
         """The cached user, read from the database if not cached."""
@@ -72,9 +71,7 @@ class UserCache:
                 chosen = with_random_suffix(name, rng)
             return users.create_user(db, user_id=user_id, name=chosen, color=color, token=token, now=now)
 
-        user = await db.run_write(work)
-        self._tokens[token] = user.id
-        return self.remember(user), token
+        return self.remember(await db.run_write(work), token), token
 
     async def bot(self, name: str, *, now: float) -> ChatUser:
         """The bot identity `owncast chat send` speaks as (one per name, created on first use)."""

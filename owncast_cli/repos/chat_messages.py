@@ -74,10 +74,11 @@ _NEWEST = (Message.timestamp.desc(), peewee.Column(Message._meta.table, "rowid")
 
 
 def save(db: Database, messages: Iterable[StoredMessage]) -> None:
+    """Insert new messages; a bad row (a reused id, a missing body) fails the whole call."""
     rows = [{"id": m.id, "user_id": m.user_id, "body": m.body, "event_type": m.event_type,
              "hidden_at": m.hidden_at, "timestamp": m.timestamp} for m in messages]
     if rows:
-        Message.insert_many(rows).on_conflict_ignore().bind(db.peewee).execute()
+        Message.insert_many(rows).bind(db.peewee).execute()
 
 
 def set_hidden(db: Database, ids: Sequence[str], hidden_at: float | None) -> list[str]:
