@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, current_app, jsonify, request
@@ -32,7 +33,7 @@ def unauthorized() -> Response:
     return Response("unauthorized", status=401, mimetype="text/plain")
 
 
-def headers_of(scope: dict[str, Any]) -> dict[str, str]:
+def headers_of(scope: Mapping[str, Any]) -> dict[str, str]:
     return {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope["headers"]}
 
 

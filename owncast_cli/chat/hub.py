@@ -21,7 +21,7 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import trio
 
@@ -33,6 +33,7 @@ logger = logging.getLogger("owncast.chat")
 QUEUE_SIZE = 256
 
 
+@runtime_checkable
 class DirectSender(Protocol):
     """A connection that takes encoded frames without waiting (see owncast_cli/websocket.py)."""
 

@@ -26,7 +26,7 @@ from owncast_cli.chat.events import (
     user_parted_event,
     user_payload,
 )
-from owncast_cli.chat.hub import Client, write_frames
+from owncast_cli.chat.hub import Client, DirectSender, write_frames
 from owncast_cli.chat.ratelimit import FLOOD_MESSAGE, Decision, FloodControl
 from owncast_cli.chat.rules import (
     TOO_LARGE_MESSAGE,
@@ -86,7 +86,7 @@ class Sessions:
                 await ws.send(encode_event(refusal.event))
             await ws.close(1008)
             return
-        direct = ws if hasattr(ws, "send_frame_nowait") else None
+        direct = ws if isinstance(ws, DirectSender) else None
         client = core.hub.add(user.id, ip=ip, user_agent=user_agent, now=core.clock.now(), direct=direct)
         try:
             with client.scope:

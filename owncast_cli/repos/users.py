@@ -213,23 +213,24 @@ def users_matching(db: Database, *, disabled: bool | None = None, moderators: bo
 # --- integration tokens ---------------------------------------------------------------------------
 
 
-def _tokens() -> Any:
-    """Enabled API users that hold scopes, with their tokens (Owncast's access token list)."""
-    return (User.select(User, Token.token).join(Token, on=Token.user_id == User.id)
-            .where((User.type == API) & User.disabled_at.is_null() & (User.scopes != "[]")))
-
-
-def _access_token(row: User) -> AccessToken:
-    return AccessToken(row.token.token, to_chat_user(row), row.last_used)
+def _access_tokens(db: Database, token: str | None = None) -> list[AccessToken]:
+    """Tokens of enabled API users that hold scopes (Owncast's access token list), oldest first."""
+    query = (Token.select().join(User, on=Token.user_id == User.id)
+             .where((User.type == API) & User.disabled_at.is_null() & (User.scopes != "[]")))
+    if token is not None:
+        query = query.where(Token.token == token)
+    found = list(query.order_by(User.created_at, Token.timestamp).bind(db.peewee))
+    owners = {row.id: row for row in User.select().where(User.id.in_([t.user_id for t in found])).bind(db.peewee)}
+    return [AccessToken(t.token, to_chat_user(owners[t.user_id]), owners[t.user_id].last_used) for t in found]
 
 
 def access_tokens(db: Database) -> list[AccessToken]:
-    return [_access_token(row) for row in _tokens().order_by(User.created_at).bind(db.peewee)]
+    return _access_tokens(db)
 
 
 def access_token(db: Database, token: str) -> AccessToken | None:
-    row = _tokens().where(Token.token == token).bind(db.peewee).first()
-    return _access_token(row) if row is not None else None
+    found = _access_tokens(db, token)
+    return found[0] if found else None
 
 
 def create_access_token(db: Database, *, user_id: str, name: str, scopes: list[str], color: int,
