@@ -8,6 +8,7 @@ order, commit then broadcast, is tested in test_sigkill.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +85,17 @@ class CommitsAtOnce:
 
 
 @pytest.fixture
-def core(tmp_path: Path) -> ChatCore:
-    settings = Settings(datadir=tmp_path)
+def core(tmp_path: Path) -> Iterator[ChatCore]:
     db = open_database(tmp_path / "owncast.db", migrate=True)
     hub = Hub()
-    core = ChatCore(Context(settings, db, None, None), clock=Clock(lambda: EPOCH + trio.current_time()),  # type: ignore[arg-type]
-                    hub=hub, outbox=CommitsAtOnce(hub))  # type: ignore[arg-type]
+    # Sessions never reach the bus or plugins: the outbox is the only way out.
+    ctx = Context(Settings(datadir=tmp_path), db, None, None)  # type: ignore[arg-type]
+    wall = Clock(lambda: EPOCH + trio.current_time())
+    core = ChatCore(ctx, clock=wall, hub=hub, outbox=CommitsAtOnce(hub))  # type: ignore[arg-type]
     core.apply_config({name: key.default for name, key in KEYS.items()})
     core.apply_config({"chat_spam_protection_enabled": False})
-    return core
+    yield core
+    db.close()
 
 
 def user(core: ChatCore, name: str, *, created: float = EPOCH - 86400) -> str:
