@@ -123,14 +123,14 @@ def send_command(settings: Settings, text: str, system: bool, name: str | None) 
 @click.option("--revoke", is_flag=True, help="Take the moderator scope away instead.")
 def mod_command(settings: Settings, user: str, revoke: bool) -> None:
     """Grant USER (a user id, or an exact display name) the chat moderator scope."""
-    from owncast_cli.repos import users as store
+    from owncast_cli.repos import users
     from owncast_cli.repos.users import MODERATOR_SCOPE
 
     db = open_db(settings)
     try:
-        target = store.user_by_id(db, user)
+        target = users.user_by_id(db, user)
         if target is None:
-            named = store.users_named(db, user)
+            named = users.users_named(db, user)
             if not named:
                 fail(f"no chat user with id or name {user!r}: `owncast chat tail` shows names and "
                      "GET /api/moderation/chat/user/ID shows ids")
@@ -142,7 +142,7 @@ def mod_command(settings: Settings, user: str, revoke: bool) -> None:
         user_id = target.id
 
         def work() -> list[tuple[str, dict[str, Any]]]:
-            store.set_scopes(db, user_id, scopes)
+            users.set_scopes(db, user_id, scopes)
             return [("chat.user_updated", {"userId": user_id, "scopes": sorted(scopes)})]
 
         write_and_push(db, settings, work)

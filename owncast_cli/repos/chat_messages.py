@@ -124,6 +124,10 @@ def by_user(db: Database, user_id: str, limit: int = 500) -> list[StoredMessage]
     return [_stored(row) for row in reversed(list(query.bind(db.peewee)))]
 
 
+def count(db: Database) -> int:
+    return int(Message.select().bind(db.peewee).count())
+
+
 def prune(db: Database, before: float) -> int:
     """Delete messages older than ``before``; returns how many went."""
     return int(Message.delete().where(Message.timestamp < before).bind(db.peewee).execute())

@@ -180,6 +180,11 @@ def delete_user(db: Database, user_id: str) -> bool:
     return bool(User.delete().where(User.id == user_id).bind(db.peewee).execute())
 
 
+def count_chat_users(db: Database) -> int:
+    """Chat users, integration (API) users left out."""
+    return int(User.select().where(User.type != API).bind(db.peewee).count())
+
+
 def users_matching(db: Database, *, disabled: bool | None = None, moderators: bool = False,
                    search: str = "", status: str = "all", newest_first: bool = False,
                    offset: int = 0, limit: int | None = None) -> tuple[int, list[ChatUser]]:

@@ -48,6 +48,9 @@ def test_admin_user_pages(db: Database) -> None:
     total, page = users.users_matching(db, search="name", status="active", newest_first=True, offset=1, limit=2)
     assert total == 5 and [u.id for u in page] == ["u3", "u2"]
     assert users.users_matching(db, status="bots") == (0, [])
+    db.write(lambda: users.create_access_token(db, user_id="b", name="bot", scopes=["CAN_SEND_MESSAGES"],
+                                               color=3, now=9.0))
+    assert users.count_chat_users(db) == 5 and users.users_matching(db, status="bots")[0] == 1
 
 
 def test_integration_tokens(db: Database) -> None:
@@ -81,6 +84,7 @@ def test_history_hiding_and_pruning(db: Database) -> None:
     assert [(m.id, m.hidden_at) for m in chat_messages.by_user(db, "a")] == [("m1", 6.0), ("m3", 5.0)]
     with pytest.raises(peewee.IntegrityError):
         db.write(lambda: chat_messages.save(db, [rows[0]]))  # an id is never stored twice
+    assert chat_messages.count(db) == 4
     assert db.write(lambda: chat_messages.prune(db, 3.0)) == 2
     assert [m.id for m in chat_messages.recent(db)] == ["m2", "m3"]
 
