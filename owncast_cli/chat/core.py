@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from owncast_cli.bus.catalog import ChatAction, ChatMessage, ChatSystem
 from owncast_cli.chat.events import (
     EventType,
     Payload,
@@ -33,6 +34,7 @@ from owncast_cli.repos.chat_messages import StoredMessage
 from owncast_cli.repos.users import ChatUser
 
 if TYPE_CHECKING:
+    from owncast_cli.bus.eventtype import BusEvent
     from owncast_cli.daemons.context import Context
 
 CHAT_CONFIG_KEYS = (
@@ -125,11 +127,11 @@ class ChatCore:
 
     # --- everyone (committed first) ---------------------------------------------------------
 
-    def publish(self, bus_type: str, payload: Payload, *, broadcast: bool, data: Payload | None = None,
+    def publish(self, kind: type[BusEvent], payload: Payload, *, broadcast: bool, data: Payload | None = None,
                 message: StoredMessage | None = None) -> None:
-        """Record ``payload`` on the bus (``data`` if given) and, once committed, broadcast it."""
-        self.outbox.record(bus_type, data if data is not None else payload, message,
-                           encode_event(payload) if broadcast else None)
+        """Record ``payload`` on the bus as ``kind`` (``data`` if given), and once committed broadcast it."""
+        event = kind.from_data(data if data is not None else payload)
+        self.outbox.record(event, message, encode_event(payload) if broadcast else None)
 
     def post_message(self, user: ChatUser, body: str, raw: str, *, client_id: int | None) -> Payload:
         """A CHAT message from ``user`` (``body`` already rendered): stored, then broadcast."""
@@ -138,7 +140,7 @@ class ChatCore:
         data = {**payload, "rawBody": raw}
         if client_id is not None:
             data["clientId"] = client_id
-        self.publish("chat.message", payload, broadcast=True, data=data,
+        self.publish(ChatMessage, payload, broadcast=True, data=data,
                      message=StoredMessage(payload["id"], user.id, body, EventType.CHAT, now))
         return payload
 
@@ -148,8 +150,8 @@ class ChatCore:
         body = render_trusted_markdown(markdown).strip()
         build = system_event if kind is EventType.SYSTEM else action_event
         payload = build(body, self.server_name, now=now)
-        bus_type = "chat.system" if kind is EventType.SYSTEM else "chat.action"
-        self.publish(bus_type, payload, broadcast=True, message=StoredMessage(payload["id"], None, body, kind, now))
+        stored = StoredMessage(payload["id"], None, body, kind, now)
+        self.publish(ChatSystem if kind is EventType.SYSTEM else ChatAction, payload, broadcast=True, message=stored)
         return payload
 
     def stored_payload(self, message: StoredMessage, user: ChatUser | None) -> Payload:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+from functools import partial
 from typing import TYPE_CHECKING
 
 import trio
@@ -43,7 +44,7 @@ async def _record_client_count(ctx: Context, service: ChatService) -> None:
     while not ctx.stopping.is_set():
         count = service.client_count
         if count != written:
-            await ctx.db.run_write(lambda: state.put(ctx.db, state.CHAT, {"clients": count}))
+            await ctx.db.run_write(partial(state.put, ctx.db, state.CHAT, {"clients": count}))
             written = count
         with trio.move_on_after(CLIENT_COUNT_EVERY):
             await ctx.stopping.wait()

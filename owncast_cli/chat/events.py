@@ -7,7 +7,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final, TypeAlias
 
@@ -99,7 +99,7 @@ def new_event_id() -> str:
 
 def format_timestamp(seconds: float) -> str:
     """Epoch seconds as Go marshals a time.Time: RFC 3339, fraction without trailing zeros, UTC."""
-    moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
     fraction = f"{moment.microsecond:06d}".rstrip("0")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 

@@ -16,7 +16,7 @@ EXTENSION = "owncast_chat"
 
 def service() -> ChatService:
     """The chat service of the app handling the current request."""
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    return current_app.extensions[EXTENSION]
 
 
 def ok(message: str) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 import trio
@@ -29,7 +30,7 @@ async def prune_forever(core: ChatCore) -> None:
     while True:
         hours = float(core.config["chat_history_retention_hours"])
         before = core.clock.now() - hours * 3600
-        removed = await db.run_write(lambda: chat_messages.prune(db, before))
+        removed = await db.run_write(partial(chat_messages.prune, db, before))
         if removed:
             logger.info("pruned %d chat messages older than %g h", removed, hours)
         await trio.sleep(PRUNE_INTERVAL_SECONDS)

@@ -6,10 +6,11 @@ Called by the moderator routes (a moderator's chat token), the admin routes and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import trio
 
+from owncast_cli.bus.catalog import ChatUserDisabled, ChatUserEnabled, ChatUserUpdated, ChatVisibilityUpdate
 from owncast_cli.chat.events import (
     EventType,
     Payload,
@@ -25,6 +26,7 @@ from owncast_cli.repos import chat_messages, users
 from owncast_cli.repos.users import MODERATOR_SCOPE, AccessToken, ChatUser
 
 if TYPE_CHECKING:
+    from owncast_cli.bus.eventtype import BusEvent
     from owncast_cli.chat.core import ChatCore
     from owncast_cli.chat.hub import Client
 
@@ -50,7 +52,7 @@ class Moderation:
         found = await self.db.run_write(lambda: chat_messages.set_hidden(self.db, ids, None if visible else now))
         if found:
             payload = visibility_update_event(found, visible, now=now)
-            core.publish("chat.visibility_update", payload, broadcast=True, data={**payload, "user": None})
+            core.publish(ChatVisibilityUpdate, payload, broadcast=True, data={**payload, "user": None})
         return found
 
     async def set_user_enabled(self, user_id: str, enabled: bool) -> ChatUser:
@@ -73,13 +75,12 @@ class Moderation:
         if user is None:
             raise NotFound(user_id)
         core.users.remember(user)
-        core.publish("chat.user_enabled" if enabled else "chat.user_disabled", {"user": user_payload(user)},
-                     broadcast=False)
+        core.publish(ChatUserEnabled if enabled else ChatUserDisabled, {"user": user_payload(user)}, broadcast=False)
         if enabled:
             return user
         if hidden:
             payload = visibility_update_event(hidden, False, now=now)
-            core.publish("chat.visibility_update", payload, broadcast=True, data={**payload, "user": None})
+            core.publish(ChatVisibilityUpdate, payload, broadcast=True, data={**payload, "user": None})
         core.banned.update(ips)
         for client in core.hub.user_clients(user_id):
             core.send(client, user_disabled_event(None, now=now))
@@ -96,7 +97,7 @@ class Moderation:
         """Grant or take the moderator scope; chat.user_updated makes the daemon re-send user info."""
         db, found = self.db, []
 
-        def effect() -> list[tuple[str, dict[str, Any]]]:
+        def effect() -> list[BusEvent]:
             user = users.user_by_id(db, user_id)
             found.append(user)
             if user is not None:
@@ -104,8 +105,7 @@ class Moderation:
                 users.set_scopes(db, user_id, scopes | {MODERATOR_SCOPE} if moderator else scopes - {MODERATOR_SCOPE})
             return []
 
-        await self.core.bus.publish_many([("chat.user_updated", {"userId": user_id, "moderator": moderator})],
-                                         effect=effect)
+        await self.core.bus.publish_many([ChatUserUpdated(user_id, moderator=moderator)], effect=effect)
         if found[0] is None:
             raise NotFound(user_id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import trio
 
@@ -19,6 +19,7 @@ from owncast_cli.repos import chat_messages
 
 if TYPE_CHECKING:
     from owncast_cli.bus import Bus
+    from owncast_cli.bus.eventtype import BusEvent
     from owncast_cli.chat.hub import Hub
     from owncast_cli.db import Database
     from owncast_cli.repos.chat_messages import StoredMessage
@@ -35,8 +36,7 @@ FLUSH_TIMEOUT: Final = 10.0
 
 @dataclass(frozen=True)
 class Entry:
-    bus_type: str
-    data: dict[str, Any]
+    event: BusEvent
     message: StoredMessage | None
     #: The encoded chat event to broadcast once committed (None: recorded only).
     frame: str | None
@@ -52,16 +52,15 @@ class Outbox:
         self._queued = self._written = 0
         self._progress = trio.Event()
 
-    def record(self, bus_type: str, data: dict[str, Any], message: StoredMessage | None = None,
-               frame: str | None = None) -> None:
+    def record(self, event: BusEvent, message: StoredMessage | None = None, frame: str | None = None) -> None:
         """Queue an event; never waits."""
         try:
-            self._send.send_nowait(Entry(bus_type, data, message, frame))
+            self._send.send_nowait(Entry(event, message, frame))
             self._queued += 1
         except trio.WouldBlock:
-            logger.error("chat persistence is %d events behind: dropped %s", CAPACITY, bus_type)
+            logger.error("chat persistence is %d events behind: dropped %s", CAPACITY, event.TYPE)
         except trio.ClosedResourceError:
-            logger.warning("chat is stopping: %s not recorded", bus_type)
+            logger.warning("chat is stopping: %s not recorded", event.TYPE)
 
     def close(self) -> None:
         """No more events: :meth:`run` writes what is queued, then returns."""
@@ -87,7 +86,7 @@ class Outbox:
             chat_messages.save(self.db, messages)
 
         try:
-            await self.bus.publish_many([(e.bus_type, e.data) for e in batch], effect=effect)
+            await self.bus.publish_many([e.event for e in batch], effect=effect)
         except Exception:
             # Not stored, so not shown: a client never sees a message that is not in history.
             logger.exception("could not record %d chat events; they were not broadcast", len(batch))

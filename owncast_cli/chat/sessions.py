@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
+from owncast_cli.bus.catalog import ChatColorChange, ChatNameChange, ChatUserJoined, ChatUserParted
 from owncast_cli.chat.events import (
     ChatMessageSent,
     ChatProtocolError,
@@ -117,7 +118,7 @@ class Sessions:
         elif user.id not in self._present:
             self._present.add(user.id)
             show = bool(core.config["chat_join_messages_enabled"]) and open_now
-            core.publish("chat.user_joined", user_joined_event(user, now=core.clock.now()), broadcast=show)
+            core.publish(ChatUserJoined, user_joined_event(user, now=core.clock.now()), broadcast=show)
         welcome = str(core.config["server_welcome_message"] or "").strip()
         if welcome and open_now:
             core.send_system(client, welcome)
@@ -139,7 +140,7 @@ class Sessions:
             if user is None:
                 return
             show = bool(self.core.config["chat_join_messages_enabled"])
-            self.core.publish("chat.user_parted", user_parted_event(user, now=self.core.clock.now()), broadcast=show)
+            self.core.publish(ChatUserParted, user_parted_event(user, now=self.core.clock.now()), broadcast=show)
 
     async def _read_frames(self, ws: Socket, client: Client) -> None:
         core, flood = self.core, FloodControl()
@@ -208,7 +209,7 @@ class Sessions:
             self._reject(client, user, name_taken_rejection(change.name))
             return
         payload = name_change_event(renamed, user.display_name, now=now)
-        core.publish("chat.name_change", payload, broadcast=True, data={**payload, "newName": renamed.display_name})
+        core.publish(ChatNameChange, payload, broadcast=True, data={**payload, "newName": renamed.display_name})
         core.send_user_info(renamed)
 
     async def _color_change(self, client: Client, user: ChatUser, color: int) -> None:
@@ -221,7 +222,7 @@ class Sessions:
         if updated is None:
             return
         data = {"user": user_payload(updated), "newColor": color, "timestamp": format_timestamp(core.clock.now())}
-        core.publish("chat.color_change", data, broadcast=False)
+        core.publish(ChatColorChange, data, broadcast=False)
         core.send_user_info(updated)
 
     def _reject(self, client: Client, user: ChatUser, rejection: Rejection) -> None:

@@ -11,10 +11,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from owncast_cli.bus.eventtype import BusEvent
 from tests.conftest import OWNCAST, ROOT, RunningServer, fresh_datadir, owncast, serving, start_run_all
 
 
@@ -25,8 +25,9 @@ def chat_caught_up(datadir: Path, timeout: float = 5) -> None:
         # The daemon's durable subscription acknowledges only the types it handles.
         from owncast_cli.chat.reactions import BUS_TYPES
 
-        marks = ",".join("?" * len(BUS_TYPES))
-        last = conn.execute(f"SELECT MAX(id) FROM events WHERE type IN ({marks})", BUS_TYPES).fetchone()[0] or 0
+        names = [cls.TYPE for cls in BUS_TYPES]
+        marks = ",".join("?" * len(names))
+        last = conn.execute(f"SELECT MAX(id) FROM events WHERE type IN ({marks})", names).fetchone()[0] or 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             row = conn.execute("SELECT last_id FROM bus_cursors WHERE name = 'chat'").fetchone()
@@ -43,7 +44,7 @@ def set_config(server: RunningServer, key: str, value: str) -> None:
     chat_caught_up(server.datadir)
 
 
-def publish(datadir: Path, type_: str, data: dict[str, Any]) -> None:
+def publish(datadir: Path, event: BusEvent) -> None:
     """Publish a bus event as another daemon would (ingest's stream.started, ...)."""
     from owncast_cli.bus import log
     from owncast_cli.bus.push import push_sync
@@ -51,7 +52,7 @@ def publish(datadir: Path, type_: str, data: dict[str, Any]) -> None:
 
     db = open_database(datadir / "owncast.db")
     try:
-        events = db.write(lambda: log.append(db, [(type_, data)], "test"))
+        events = db.write(lambda: log.append(db, [event], "test"))
         push_sync(datadir / "run", events)
     finally:
         db.close()

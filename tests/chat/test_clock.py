@@ -16,6 +16,7 @@ import pytest
 import trio
 from trio.testing import MockClock
 
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.chat.core import ChatCore, Clock
 from owncast_cli.chat.events import split_frame
 from owncast_cli.chat.hub import Hub
@@ -77,9 +78,8 @@ class CommitsAtOnce:
     def __init__(self, hub: Hub) -> None:
         self.hub, self.recorded = hub, []
 
-    def record(self, bus_type: str, data: dict[str, Any], message: StoredMessage | None = None,
-               frame: str | None = None) -> None:
-        self.recorded.append((trio.current_time(), bus_type))
+    def record(self, event: BusEvent, message: StoredMessage | None = None, frame: str | None = None) -> None:
+        self.recorded.append((trio.current_time(), event.TYPE))
         if frame is not None:
             self.hub.broadcast(frame)
 

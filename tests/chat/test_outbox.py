@@ -10,6 +10,8 @@ import pytest
 import trio
 
 from owncast_cli.bus import open_bus
+from owncast_cli.bus.catalog import ChatSystem, ChatUserUpdated
+from owncast_cli.chat.events import system_event
 from owncast_cli.chat.hub import Hub
 from owncast_cli.chat.outbox import Outbox
 from owncast_cli.db import open_database
@@ -48,6 +50,10 @@ async def outbox(tmp_path: Path) -> AsyncIterator[tuple[Outbox, StoredCheckingSo
     db.close()
 
 
+def system(ident: str) -> ChatSystem:
+    return ChatSystem.from_data(system_event("hi", "Owncast", now=1.0, new_id=lambda: ident))
+
+
 def message(ident: str, body: str | None = "hi") -> StoredMessage:
     return StoredMessage(ident, None, body, "SYSTEM", 1.0)  # type: ignore[arg-type]
 
@@ -56,9 +62,9 @@ async def test_what_is_recorded_together_is_committed_then_broadcast_as_one_fram
         outbox: tuple[Outbox, StoredCheckingSocket]) -> None:
     box, sock = outbox
     with trio.fail_after(10):
-        box.record("chat.system", {"n": 1}, message("m1"), '{"id":"m1"}')
-        box.record("chat.user_joined", {"n": 2})  # recorded on the bus, not shown
-        box.record("chat.system", {"n": 3}, message("m2"), '{"id":"m2"}')
+        box.record(system("m1"), message("m1"), '{"id":"m1"}')
+        box.record(ChatUserUpdated("u1"))  # recorded on the bus, not shown
+        box.record(system("m2"), message("m2"), '{"id":"m2"}')
         await box.flush()
     assert sock.frames == [(encode_text_frame('{"id":"m1"}\n{"id":"m2"}'), {"m1", "m2"})]
 
@@ -66,9 +72,9 @@ async def test_what_is_recorded_together_is_committed_then_broadcast_as_one_fram
 async def test_a_commit_that_fails_broadcasts_nothing(outbox: tuple[Outbox, StoredCheckingSocket]) -> None:
     box, sock = outbox
     with trio.fail_after(10):
-        box.record("chat.system", {}, message("bad", body=None), '{"id":"bad"}')  # NOT NULL body
+        box.record(system("bad"), message("bad", body=None), '{"id":"bad"}')  # NOT NULL body
         await box.flush()
         assert sock.frames == []
-        box.record("chat.system", {}, message("good"), '{"id":"good"}')
+        box.record(system("good"), message("good"), '{"id":"good"}')
         await box.flush()
     assert sock.frames == [(encode_text_frame('{"id":"good"}'), {"good"})]

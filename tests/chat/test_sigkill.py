@@ -80,7 +80,7 @@ async def test_every_message_a_sender_saw_broadcast_survives_sigkill() -> None:
                     await trio.to_thread.run_sync(wait_chat_ready, server.datadir, chat[0])
                 before = [len(s.echoed) for s in senders]
                 with trio.fail_after(15):  # both reconnected and were heard again
-                    while any(len(s.echoed) < b + 2 for s, b in zip(senders, before)):
+                    while any(len(s.echoed) < b + 2 for s, b in zip(senders, before, strict=True)):
                         await trio.sleep(0.1)
                 nursery.cancel_scope.cancel()
             stored = await history(base, senders[0].user["accessToken"])
