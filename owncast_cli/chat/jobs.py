@@ -24,15 +24,19 @@ async def load_emoji(core: ChatCore) -> None:
     core.emoji = await trio.to_thread.run_sync(scan_emoji, core.ctx.settings.emoji_dir, SHIPPED_DIR)
 
 
+async def prune(core: ChatCore) -> int:
+    """Delete messages older than ``chat_history_retention_hours`` (by the core's clock)."""
+    hours = float(core.config["chat_history_retention_hours"])
+    removed = await core.db.run_write(partial(chat_messages.prune, core.db, core.clock.now() - hours * 3600))
+    if removed:
+        logger.info("pruned %d chat messages older than %g h", removed, hours)
+    return removed
+
+
 async def prune_forever(core: ChatCore) -> None:
-    """Delete messages older than ``chat_history_retention_hours``, now and every few minutes."""
-    db = core.db
+    """:func:`prune` now and every few minutes."""
     while True:
-        hours = float(core.config["chat_history_retention_hours"])
-        before = core.clock.now() - hours * 3600
-        removed = await db.run_write(partial(chat_messages.prune, db, before))
-        if removed:
-            logger.info("pruned %d chat messages older than %g h", removed, hours)
+        await prune(core)
         await trio.sleep(PRUNE_INTERVAL_SECONDS)
 
 

@@ -1,4 +1,4 @@
-"""Chat timing under trio's MockClock: parts, flood mutes and the established-user rule, no sleeping.
+"""Chat timing under trio's MockClock (parts, flood mutes, established users) and the injected wall clock.
 
 The sessions run in-process on memory sockets with their users cached, so no database thread runs
 while virtual time jumps; the outbox here commits nowhere and broadcasts at once (the real one's
@@ -17,6 +17,7 @@ import trio
 from trio.testing import MockClock
 
 from owncast_cli.bus.eventtype import BusEvent
+from owncast_cli.chat import jobs
 from owncast_cli.chat.core import ChatCore, Clock
 from owncast_cli.chat.events import split_frame
 from owncast_cli.chat.hub import Hub
@@ -27,6 +28,7 @@ from owncast_cli.chat.sessions import PART_DELAY_SECONDS, Sessions
 from owncast_cli.config.keys import KEYS
 from owncast_cli.daemons.context import Context
 from owncast_cli.db import open_database
+from owncast_cli.repos import chat_messages
 from owncast_cli.repos.chat_messages import StoredMessage
 from owncast_cli.repos.users import ChatUser
 from owncast_cli.settings import Settings
@@ -172,3 +174,15 @@ async def test_established_users_only_follows_the_injected_wall_clock(core: Chat
             sock.client_sends(type="CHAT", body="established now")
             assert (await sock.wait_for("CHAT"))["body"] == "<p>established now</p>"
             nursery.cancel_scope.cancel()
+
+
+async def test_history_retention_counts_from_the_injected_wall_clock(core: ChatCore) -> None:
+    core.clock = Clock(lambda: EPOCH)
+    core.apply_config({"chat_history_retention_hours": 2})
+    db = core.db
+    kept, gone = EPOCH - 2 * 3600 + 1, EPOCH - 2 * 3600 - 1
+    db.write(lambda: chat_messages.save(db, [StoredMessage("old", None, "x", "SYSTEM", gone),
+                                             StoredMessage("new", None, "y", "SYSTEM", kept)]))
+    with trio.fail_after(10):
+        assert await jobs.prune(core) == 1
+    assert [m.id for m in chat_messages.recent(db)] == ["new"]
