@@ -42,8 +42,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from owncast_cli.protocols.hls import HlsError, parse_media_playlist  # noqa: E402
 from owncast_cli.media.ffmpeg import FFmpegSource, inspect_ffmpeg  # noqa: E402
+from owncast_cli.protocols.hls import HlsError, parse_media_playlist  # noqa: E402
 from owncast_cli.transcode.offline import ensure_generated_clip  # noqa: E402
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()

@@ -43,13 +43,13 @@ def text(max_len: int = 100_000, *, allow_empty: bool = True, single_line: bool 
 
 def executable(value: Any) -> str:
     """Empty (auto-detect), or an executable file: a path (``~`` expanded) or a command name on PATH."""
-    value = text(4096, single_line=True)(value)
-    if value:
-        found = shutil.which(os.path.expanduser(value))
+    path: str = text(4096, single_line=True)(value)
+    if path:
+        found = shutil.which(os.path.expanduser(path))
         if found is None or not os.path.isfile(found):
             raise ConfigValueError("the path of an executable file (or a command name on PATH), "
                                    "or empty to auto-detect")
-    return value
+    return path
 
 
 def boolean(value: Any) -> bool:

@@ -32,9 +32,9 @@ from owncast_cli.media.variants import (
 )
 
 __all__ = [
-    "CODEC_PROFILES", "Capabilities", "OptionSpec", "DEFAULT_CODEC", "DEFAULT_LATENCY_LEVEL", "DEFAULT_VARIANTS", "LATENCY_LEVELS",
-    "CodecProfile", "FFmpegError", "FFmpegInfo", "FFmpegNotFound", "FFmpegSource", "FFmpegUnusable",
-    "LatencyLevel", "MediaProbeError", "ProbeReport", "ProbeWarning", "SegmentFacts", "StreamOutputVariant",
+    "CODEC_PROFILES", "DEFAULT_CODEC", "DEFAULT_LATENCY_LEVEL", "DEFAULT_VARIANTS", "LATENCY_LEVELS",
+    "Capabilities", "CodecProfile", "FFmpegError", "FFmpegInfo", "FFmpegNotFound", "FFmpegSource", "FFmpegUnusable",
+    "LatencyLevel", "MediaProbeError", "OptionSpec", "ProbeReport", "ProbeWarning", "SegmentFacts", "StreamOutputVariant",
     "VariantError", "VariantRow", "VideoCodec", "build_probe_report", "codec_profile", "find_ffmpeg",
     "highest_quality_index", "inspect_ffmpeg", "latency_level", "load_ffmpeg", "probe_media",
     "validate_variants", "variants_from_json",

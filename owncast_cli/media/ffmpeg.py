@@ -112,7 +112,7 @@ def supported_h264_encoders(encoders: Iterable[str]) -> tuple[VideoCodec, ...]:
 
 def _bundled_ffmpeg() -> str | None:
     try:
-        import imageio_ffmpeg  # type: ignore[import-untyped]  # optional: only its binary is wanted
+        import imageio_ffmpeg  # optional: only its binary is wanted
     except ImportError:
         return None
     try:

@@ -101,8 +101,8 @@ def test_option_ranges() -> None:
 
 
 def _caps(build: str) -> Capabilities:
-    return Capabilities(parse_version(captured(build, "version")), frozenset(parse_encoders(captured(build, "encoders"))),
-                        parse_muxers(captured(build, "muxers")), parse_filters(captured(build, "filters")),
+    return Capabilities(parse_version(captured(build, "version")),
+                        frozenset(parse_encoders(captured(build, "encoders"))), parse_muxers(captured(build, "muxers")), parse_filters(captured(build, "filters")),
                         {"filter=gradients": parse_options(captured(build, "h-filter=gradients"))})
 
 

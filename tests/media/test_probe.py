@@ -85,7 +85,7 @@ def test_parse_ffprobe_json_matches_the_banner_shape() -> None:
 @pytest.mark.parametrize("use_ffprobe", [False, True], ids=["banner", "ffprobe"])
 def test_probe_real_file(each_ffmpeg: FFmpegInfo, sample_flv: Path, use_ffprobe: bool) -> None:
     if use_ffprobe and find_ffprobe(each_ffmpeg.path) is None:
-        pytest.skip("no ffprobe on this machine")
+        pytest.skip("no ffprobe beside this ffmpeg")
     info = probe_media(each_ffmpeg.path, sample_flv, use_ffprobe=use_ffprobe)
     assert info["format"] == "flv"
     assert info["duration"] == pytest.approx(4.0, abs=0.1)
@@ -100,3 +100,15 @@ def test_probe_not_media(each_ffmpeg: FFmpegInfo, tmp_path: Path) -> None:
         probe_media(each_ffmpeg.path, junk, use_ffprobe=False)
     with pytest.raises(MediaProbeError, match="No such file"):
         probe_media(each_ffmpeg.path, tmp_path / "missing.ts", use_ffprobe=False)
+
+
+def test_ffprobe_is_only_the_one_beside_its_ffmpeg(tmp_path: Path) -> None:
+    """Another build's ffprobe on PATH misreads what this ffmpeg writes (Enhanced RTMP as VP6)."""
+    alone = tmp_path / "alone" / "ffmpeg"
+    paired = tmp_path / "paired" / "ffmpeg"
+    for exe in (alone, paired, paired.with_name("ffprobe")):
+        exe.parent.mkdir(exist_ok=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    assert find_ffprobe(str(alone)) is None
+    assert find_ffprobe(str(paired)) == str(paired.with_name("ffprobe"))
