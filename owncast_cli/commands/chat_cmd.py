@@ -119,14 +119,14 @@ def mod_command(settings: Settings, user: str, revoke: bool) -> None:
     """Grant USER (a user id, or an exact display name) the chat moderator scope."""
     from owncast_cli.bus.catalog import ChatUserUpdated
     from owncast_cli.bus.eventtype import BusEvent
-    from owncast_cli.chat import store
-    from owncast_cli.chat.events import MODERATOR_SCOPE
+    from owncast_cli.repos import users
+    from owncast_cli.repos.users import MODERATOR_SCOPE
 
     db = open_db(settings)
     try:
-        target = store.user_by_id(db, user)
+        target = users.user_by_id(db, user)
         if target is None:
-            named = store.users_named(db, user)
+            named = users.users_named(db, user)
             if not named:
                 fail(f"no chat user with id or name {user!r}: `owncast chat tail` shows names and "
                      "GET /api/moderation/chat/user/ID shows ids")
@@ -138,7 +138,7 @@ def mod_command(settings: Settings, user: str, revoke: bool) -> None:
         user_id = target.id
 
         def work() -> list[BusEvent]:
-            store.set_scopes(db, user_id, scopes)
+            users.set_scopes(db, user_id, scopes)
             return [ChatUserUpdated(user_id, scopes=sorted(scopes))]
 
         write_and_push(db, settings, work)

@@ -307,7 +307,8 @@ async def test_stream_events_and_title_announced(chat_server: RunningServer) -> 
     async with chat_client(chat_server.base_url, "viewer") as client:
         await client.next("CONNECTED_USER_INFO")
         publish(chat_server.datadir, StreamStarted("s1", True, True, "127.0.0.1:1", "2026-12-07T00:00:00Z", {}))
-        assert (await client.next("CHAT_ACTION"))["body"] == "<p>Stay tuned, the stream is <strong>starting</strong>!</p>"
+        starting = "<p>Stay tuned, the stream is <strong>starting</strong>!</p>"
+        assert (await client.next("CHAT_ACTION"))["body"] == starting
         set_config(chat_server, "stream_title", "Night *coding*")
         assert (await client.next("CHAT_ACTION"))["body"] == \
             "<p>Stream title changed to <strong>Night *coding*</strong></p>"
