@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -71,6 +72,11 @@ def _replace_family(folder: Path, stem: str, keep: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+async def _checked(data: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> str:
+    """:func:`check_image` in a worker thread: parsing a large SVG takes up to half a second."""
+    return await trio.to_thread.run_sync(partial(check_image, data, allowed=allowed, max_bytes=max_bytes))
+
+
 async def _favicon_bytes() -> bytes:
     """The favicon from a multipart field ``favicon`` (Owncast's admin) or ``{"value": data URL}``."""
     if (request.content_type or "").startswith("multipart/form-data"):
@@ -92,7 +98,7 @@ def register(app: QuartTrio, svc: Services) -> None:
             body = await json_object('{"name": "emoji name", "data": "data:image/png;base64,..."}')
             stem = emoji_stem(body.get("name"))
             data = decode_data_url(body.get("data"))
-            extension = check_image(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)
+            extension = await _checked(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)
         except (BadRequest, ImageError) as exc:
             return fail(str(exc))
         folder = settings.emoji_dir
@@ -133,7 +139,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         try:
             body = await json_object('{"value": "data:image/png;base64,..."}')
             data = decode_data_url(body.get("value"))
-            extension = check_image(data, allowed=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES)
+            extension = await _checked(data, allowed=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES)
         except (BadRequest, ImageError) as exc:
             return fail(str(exc))
         target = settings.datadir / f"logo{extension}"
