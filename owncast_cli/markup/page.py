@@ -4,7 +4,7 @@ Owncast renders both with goldmark and sends them unsanitised (utils.RenderPageC
 RenderSimpleMarkdown). We render the same dialects but clean the HTML: it goes into the viewer
 page, so a pasted snippet must not run scripts, load plugins, add event handlers, restyle the page
 outside its box (``position``) or clobber page globals (``id``). What admins use stays: text
-formatting, tables, links, images, video and audio, and embeds (``iframe``) from http(s) URLs.
+formatting, tables, links, images, video and audio, and embeds (``iframe``).
 """
 
 from __future__ import annotations

@@ -45,4 +45,5 @@ def markdown_escape(text: str) -> str:
 def render_trusted_markdown(text: str) -> str:
     """Render server-authored Markdown (system, action and welcome messages) WITHOUT sanitising,
     as Owncast's RenderBody does. Escape any user-supplied part with :func:`markdown_escape`."""
-    return CHAT.render(text.strip())
+    html: str = CHAT.render(text.strip())
+    return html

@@ -36,7 +36,8 @@ _CSS_URL: Final = re.compile(r"url\(\s*(['\"]?)([^'\")]*)\1\s*\)", re.I)
 # CSS that fetches without url() or runs code: none of it is needed to draw.
 _CSS_REFUSED: Final = ("@import", "@font-face", "@namespace", "image-set(", "image(", "cross-fade(",
                        "src(", "element(", "expression(", "-moz-binding", "behavior", "javascript:")
-_SCRIPT_SCHEMES: Final = re.compile(r"(?:javascript|vbscript|data):")
+# A value that is (or, in a ;-list of animation values, holds) a script or data: URL.
+_SCRIPT_URL: Final = re.compile(r"(?:^|[;,])(?:javascript|vbscript|data):")
 # Browsers ignore ASCII whitespace and control characters inside a URL's scheme.
 _URL_NOISE: Final = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -188,5 +189,5 @@ class _Checker:
                 raise SvgRefused(f"{where}: animating {target!r} is not allowed")
         if local == "style" or "url(" in value.lower():
             check_css(value, where)
-        if _SCRIPT_SCHEMES.search(_URL_NOISE.sub("", value).lower()):
+        if _SCRIPT_URL.search(_URL_NOISE.sub("", value).lower()):
             raise SvgRefused(f"{where}: script or data: URLs are not allowed")

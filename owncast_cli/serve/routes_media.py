@@ -158,7 +158,7 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/public/<path:relative>")
     async def get_public(relative: str) -> Any:
-        return sandboxed(send_file(settings.public_dir, relative))
+        return send_file(settings.public_dir, relative)
 
     @app.get("/web/<path:relative>")
     async def get_web_asset(relative: str) -> Any:

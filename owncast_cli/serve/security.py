@@ -13,9 +13,10 @@ BASE_HEADERS: Final[dict[str, str]] = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 _BASE_RAW: Final = [(name.lower().encode("ascii"), value.encode("ascii")) for name, value in BASE_HEADERS.items()]
-#: Files from data/ (uploaded logo, emoji and favicon, thumbnails, the public folder): opened
-#: directly they are documents on our origin, so they run in a sandbox (no scripts, no forms, an
-#: opaque origin), whatever an SVG or HTML file in them holds.
+#: Images from data/ (the uploaded logo, emoji and favicon; thumbnails): opened directly they are
+#: documents on our origin, so they run in a sandbox (no scripts, no forms, an opaque origin),
+#: whatever an SVG holds. data/public is not included: nothing uploads there, the operator puts
+#: files in it (HTML pages that embed the player among them).
 SANDBOX: Final[dict[str, str]] = {"Content-Security-Policy": "sandbox"}
 #: Pages that must not be framed by others (the viewer page); embeds may be framed anywhere.
 NO_FRAMING: Final[dict[str, str]] = {"X-Frame-Options": "SAMEORIGIN"}
