@@ -100,6 +100,14 @@ def test_every_answer_is_hardened(files: RunningServer, method: str, path: str, 
     assert_hardened(fields_of(response), f"{method} {path}")
 
 
+def test_a_missing_daemons_routes_are_hardened(files: RunningServer) -> None:
+    """serve alone, chat not running: its routes answer (404, or 503 naming it) with the headers,
+    once each: the answer must not add them itself on top of hypercorn."""
+    response = httpx.get(files.base_url + "/api/chat", timeout=10)
+    assert response.status_code in (404, 503)
+    assert_hardened(fields_of(response), "/api/chat without chat")
+
+
 def test_not_modified_is_hardened(files: RunningServer) -> None:
     with httpx.Client(base_url=files.base_url, timeout=10) as client:
         etag = client.get("/hls/0/stream.m3u8").headers["etag"]
