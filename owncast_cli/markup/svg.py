@@ -77,7 +77,7 @@ def _split(name: str) -> tuple[str, str]:
     return "", name
 
 
-def check_css(css: str, where: str) -> None:
+def _check_css(css: str, where: str) -> None:
     """Refuse CSS that could fetch, import or run anything; ``url(#id)`` (a gradient, a clip path)
     is what drawing needs."""
     if "\\" in css:
@@ -138,7 +138,7 @@ class _Checker:
         if self._metadata_depth:
             self._metadata_depth -= 1
         if self._style is not None and (namespace, local) == (names.SVG_NS, "style"):
-            check_css("".join(self._style), "<style>")
+            _check_css("".join(self._style), "<style>")
             self._style = None
 
     def data(self, text: str) -> None:
@@ -188,6 +188,6 @@ class _Checker:
             if target in names.NOT_ANIMATABLE or target not in names.ATTRIBUTES:
                 raise SvgRefused(f"{where}: animating {target!r} is not allowed")
         if local == "style" or "url(" in value.lower():
-            check_css(value, where)
+            _check_css(value, where)
         if _SCRIPT_URL.search(_URL_NOISE.sub("", value).lower()):
             raise SvgRefused(f"{where}: script or data: URLs are not allowed")

@@ -131,7 +131,8 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def get_logo_external() -> Any:
         # Social networks and push services do not take SVG: a raster logo or our PNG.
         configured = str(svc.live["logo_path"])
-        raster = [(settings.datadir, configured)] if configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) else []
+        is_raster = configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+        raster = [(settings.datadir, configured)] if is_raster else []
         return sandboxed(first_file([*raster, (web, "img/logo.png")]))
 
     @app.get("/thumbnail.jpg")

@@ -25,7 +25,8 @@ def data_url(data: bytes, kind: str = "image/png") -> str:
     return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+       b'<rect width="4" height="4"/></svg>')
 
 
 def test_emoji_upload_and_delete(admin_server: RunningServer, admin: httpx.Client) -> None:

@@ -62,7 +62,8 @@ def emoji_stem(name: object) -> str:
 def _existing(folder: Path, stem: str) -> list[Path]:
     if not folder.is_dir():
         return []
-    return [p for p in folder.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in EMOJI_TYPES + (".jpeg",)]
+    suffixes = (*EMOJI_TYPES, ".jpeg")
+    return [p for p in folder.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in suffixes]
 
 
 def _replace_family(folder: Path, stem: str, keep: Path) -> None:
