@@ -17,6 +17,7 @@ from owncast_cli.serve.mounts import owner
 from owncast_cli.serve.security import BASE_HEADERS
 from tests.conftest import RunningServer, fresh_datadir, serving, start_run_all
 from tests.openapi import spec
+from tests.serve import cdp
 
 pytestmark = pytest.mark.e2e
 
@@ -143,6 +144,31 @@ def test_files_from_data_are_sandboxed(files: RunningServer, path: str) -> None:
 @pytest.mark.parametrize("path", ["/api/status", "/web/js/app.js", "/hls/stream.m3u8", "/public/page.html"])
 def test_other_files_are_not_sandboxed(files: RunningServer, path: str) -> None:
     assert "content-security-policy" not in httpx.get(files.base_url + path, timeout=10).headers
+
+
+# An SVG whose script marks the document it runs in (an emoji pack copied into data/emoji by hand
+# is not checked by the upload route).
+MARKING_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/>'
+               "<script>document.documentElement.setAttribute('data-ran', 'yes')</script></svg>")
+
+
+async def test_a_sandboxed_svg_runs_no_script_in_chromium(files: RunningServer) -> None:
+    (files.datadir / "emoji" / "marking.svg").write_text(MARKING_SVG)
+    (files.datadir / "public" / "marking.svg").write_text(MARKING_SVG)
+    ran = "document.documentElement.getAttribute('data-ran')"
+    try:
+        with trio.fail_after(60):
+            async with cdp.browser() as new_page, new_page() as page:
+                # The control: the same file where it is not sandboxed runs its script.
+                await page.goto(files.base_url + "/public/marking.svg")
+                assert await page.wait_for(f"{ran} === 'yes'") is True
+                await page.goto(files.base_url + "/img/emoji/marking.svg")
+                await page.wait_for("location.pathname === '/img/emoji/marking.svg' && "
+                                    "document.readyState === 'complete' && document.querySelector('rect') !== null")
+                assert await page.evaluate(ran) is None
+    finally:
+        (files.datadir / "emoji" / "marking.svg").unlink()
+        (files.datadir / "public" / "marking.svg").unlink()
 
 
 async def _answer(scope, receive, send):  # noqa: ANN001 - stands in for the chat daemon's app
