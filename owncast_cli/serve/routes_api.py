@@ -75,7 +75,10 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.post("/api/metrics/playback")
     async def post_playback_metrics() -> Any:
-        body = await request.get_json(force=True, silent=True)
+        try:
+            body = await request.get_json(force=True, silent=True)
+        except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before `silent` applies
+            body = None
         try:
             report = parse_report(body)
         except MetricsError as exc:
