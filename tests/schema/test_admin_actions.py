@@ -1,0 +1,19 @@
+"""Admin routes that change state other than config (moderation, users, tokens, webhooks, emoji,
+images, disconnect, directory), with the admin's credentials, on a server of their own.
+"""
+
+from __future__ import annotations
+
+from schemathesis import Case
+
+from tests.conftest import RunningServer
+from tests.schema.conftest import BASIC, bounded, call, load_schema
+
+actions = load_schema(lambda method, path: path.startswith("/admin") and not path.startswith("/admin/config/")
+                      and method not in ("GET", "OPTIONS"))
+
+
+@actions.parametrize()
+@bounded()
+def test_admin_action(case: Case, api_server: RunningServer) -> None:
+    call(case, api_server, {"Authorization": BASIC})
