@@ -1,7 +1,7 @@
 """Schemathesis against Owncast's OpenAPI file (tests/data), over real HTTP to a real run-all.
 
-Each test module starts its own server, so a module that changes state (config setters, bans,
-deleted users) cannot break the examples of another. Every documented route we do not serve is
+Two servers: one for the admin routes that change state (config setters, bans, deleted users,
+tokens), so they cannot break the examples of the others, which share the second. Every documented route we do not serve is
 named in :data:`NOT_SERVED` with the reason; nothing is dropped silently.
 """
 
@@ -149,8 +149,16 @@ def call(case: Case, server: RunningServer, headers: dict[str, str] | None = Non
     return case.call_and_validate(base_url=f"{server.base_url}/api", headers=headers or {}, checks=checks)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def api_server() -> Iterator[RunningServer]:
+    """The server of the routes that read, and of requests refused for want of credentials."""
+    with serving(start_run_all(fresh_datadir())) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def mutated_server() -> Iterator[RunningServer]:
+    """A server of its own for the admin routes that change state (config, bans, users, tokens)."""
     with serving(start_run_all(fresh_datadir())) as running:
         yield running
 

@@ -1,5 +1,5 @@
 """Admin routes that change state other than config (moderation, users, tokens, webhooks, emoji,
-images, disconnect, directory), with the admin's credentials, on a server of their own.
+images, disconnect, directory), with the admin's credentials, on the server for mutations.
 """
 
 from __future__ import annotations
@@ -15,5 +15,5 @@ actions = load_schema(lambda method, path: path.startswith("/admin") and not pat
 
 @actions.parametrize()
 @bounded()
-def test_admin_action(case: Case, api_server: RunningServer) -> None:
-    call(case, api_server, {"Authorization": BASIC})
+def test_admin_action(case: Case, mutated_server: RunningServer) -> None:
+    call(case, mutated_server, {"Authorization": BASIC})

@@ -1,4 +1,4 @@
-"""Every admin config setter with the admin's credentials, on a server of their own."""
+"""Every admin config setter with the admin's credentials, on the server for mutations."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _restore_password(server: RunningServer, case: Case, status: int) -> None:
 
 @setters.parametrize()
 @bounded()
-def test_admin_config(case: Case, api_server: RunningServer) -> None:
-    response = call(case, api_server, {"Authorization": BASIC})
+def test_admin_config(case: Case, mutated_server: RunningServer) -> None:
+    response = call(case, mutated_server, {"Authorization": BASIC})
     if response is not None:
-        _restore_password(api_server, case, response.status_code)
+        _restore_password(mutated_server, case, response.status_code)
