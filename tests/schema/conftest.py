@@ -1,8 +1,9 @@
 """Schemathesis against Owncast's OpenAPI file (tests/data), over real HTTP to a real run-all.
 
 Two servers: one for the admin routes that change state (config setters, bans, deleted users,
-tokens), so they cannot break the examples of the others, which share the second. Every documented route we do not serve is
-named in :data:`NOT_SERVED` with the reason; nothing is dropped silently.
+tokens), so they cannot break the examples of the others, which share the second. Every
+documented route we do not serve is named in :data:`NOT_SERVED` with the reason (and checked to
+answer 404); nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import copy
 import functools
 import os
 import time
-from datetime import timedelta
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx

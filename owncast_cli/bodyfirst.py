@@ -7,6 +7,7 @@ client's next request on it hangs (measured: 10 of 30 ``GET`` requests with a 2-
 second request on the same connection, timed out; pgjones/hypercorn#314 is the same race). Reading
 the body first makes the answer always come after it. Bodies above ``limit`` are not held: the app
 gets what arrived and reads the rest itself (and refuses it with 413 and ``Connection: close``).
+It lives outside serve/ so any daemon that serves HTTP through hypercorn can wrap its app in it.
 """
 
 from __future__ import annotations
