@@ -4,10 +4,13 @@ images, disconnect, directory), with the admin's credentials, on the server for 
 
 from __future__ import annotations
 
+import pytest
 from schemathesis import Case
 
 from tests.conftest import RunningServer
 from tests.schema.conftest import BASIC, bounded, call, load_schema
+
+pytestmark = pytest.mark.e2e
 
 actions = load_schema(lambda method, path: path.startswith("/admin") and not path.startswith("/admin/config/")
                       and method not in ("GET", "OPTIONS"))

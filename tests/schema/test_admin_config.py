@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from schemathesis import Case
 
 from tests.conftest import RunningServer
 from tests.schema.conftest import ADMIN, BASIC, admin_client, bounded, call, load_schema
+
+pytestmark = pytest.mark.e2e
 
 setters = load_schema(lambda method, path: path.startswith("/admin/config/") and method != "OPTIONS")
 

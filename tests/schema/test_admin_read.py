@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from schemathesis import Case
 
 from tests.conftest import RunningServer
 from tests.openapi import SPEC_PATH
 from tests.schema.conftest import BASIC, NOT_SERVED, REFUSED_EXAMPLES, admin_client, bounded, call, load_schema
+
+pytestmark = pytest.mark.e2e
 
 # Preflights (OPTIONS) are answered before credentials are looked at: the run without them covers them.
 reads = load_schema(lambda method, path: path.startswith("/admin") and method == "GET")

@@ -10,6 +10,8 @@ from schemathesis import Case
 from tests.conftest import RunningServer
 from tests.schema.conftest import REFUSED_EXAMPLES, admin_client, bounded, call, load_schema
 
+pytestmark = pytest.mark.e2e
+
 #: The scope each integration route needs (Owncast's integrations handlers).
 NEEDS = {
     "/integrations/chat/send": "CAN_SEND_MESSAGES",
