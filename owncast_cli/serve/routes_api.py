@@ -67,10 +67,9 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.get("/api/followers")
     async def get_followers() -> Any:
         # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
-        for name in ("offset", "limit"):
-            value = request.args.get(name)
-            if value is not None and (not value.isdigit()):
-                raise BadRequest(f"{name} must be a non-negative integer")
+        problem = api_public.pagination_problem(request.args)
+        if problem:
+            raise BadRequest(problem)
         return no_cache(jsonify({"total": 0, "results": []}))
 
     @app.post("/api/metrics/playback")
