@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import trio
 from hypercorn.config import Config
 
+from owncast_cli.bodyfirst import body_first
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.app import MAX_BODY, Services, create_app
-from owncast_cli.bodyfirst import body_first
 from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
