@@ -29,7 +29,16 @@ _PROMETHEUS = Deviation(
     "RequireAdminAuth (webserver/router.go): 200 text/plain metrics, 401 without credentials",
 )
 
+_PAGINATION = Deviation(
+    (positive_data_acceptance, negative_data_rejection),
+    "the spec's offset/limit are unbounded integers; Owncast's HandlePagination parses them with "
+    "strconv.Atoi, which refuses values outside int64 (400), and takes an empty value as the "
+    "default (200), as here. Negative ones are taken (tests/serve/test_api.py checks each case)",
+)
+
 DEVIATIONS: dict[str, Deviation] = {
+    "GET /followers": _PAGINATION,
+    "GET /admin/followers": _PAGINATION,
     "GET /admin/viewersOverTime": Deviation(
         (positive_data_acceptance,),
         "the spec types windowStart as any string; Owncast's GetViewersOverTime parses it with "

@@ -108,7 +108,7 @@ def test_raw_playback_reports_are_persisted(client, hls_server):
 
 
 @pytest.mark.parametrize(("offset", "limit", "status"), [
-    ("0", "10", 200), ("", "", 200), ("-5", "-1", 200), ("+3", "007", 200),  # what Go's Atoi takes
+    ("0", "10", 200), ("", "", 200), ("-5", "-1", 200), ("+3", "007", 200),  # empty: the default; else Atoi
     ("1.5", "10", 400), ("0", "ten", 400), ("0", "\u00b2", 400), ("0", str(2**63), 400),
 ])
 def test_followers_pagination_follows_owncast(client, offset, limit, status):
