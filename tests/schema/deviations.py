@@ -50,6 +50,17 @@ DEVIATIONS: dict[str, Deviation] = {
         "float64 with encoding/json, which takes null as 'leave it 0' without an error, and the "
         "handler ignores zero values: a null is accepted (200), as here; other wrong types are 400",
     ),
+    "GET /admin/users": Deviation(
+        (negative_data_rejection,),
+        "Owncast's GetUsers ignores an offset or limit strconv.Atoi cannot parse and takes 50 for a "
+        "limit <= 0, so any value is a 200, as here (a page holds at most 1000 users here)",
+    ),
+    "POST /chat/register": Deviation(
+        (negative_data_rejection,),
+        "Owncast's RegisterAnonymousChatUser (controllers/chat.go) ignores a body encoding/json "
+        "cannot decode (\"this is fine. register a new user anyway\"): a displayName that is not "
+        "a string, a list, or bytes that are not UTF-8 register a user with a generated name (200)",
+    ),
     "POST /integrations/chat/user": Deviation(
         (status_code_conformance,),
         "the spec lists only 400 (the route is retired); Owncast's SendUserMessage still sits behind "
