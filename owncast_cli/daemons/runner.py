@@ -79,6 +79,13 @@ async def _watch_signals(ctx: Context, cancel_scope: trio.CancelScope) -> None:
     cancel_scope.cancel()
 
 
+def _front_door_last(specs: Sequence[DaemonSpec]) -> list[DaemonSpec]:
+    """``specs`` in start order: serve last, so its public port opens only once every daemon whose
+    routes it fronts has mounted them (with serve first, ``POST /api/chat/register`` answered 404
+    for about 300 ms after ``/api/status`` first answered). READY=1 follows the same order."""
+    return sorted(specs, key=lambda spec: spec.name == "serve")
+
+
 async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSpec], *, source: str,
                       plugins: PluginHost) -> None:
     """Start ``specs`` in order in this process and run until SIGTERM/SIGINT."""
@@ -89,7 +96,7 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                 nursery.start_soon(_watch_signals, ctx, nursery.cancel_scope)
                 daemons = trio.open_nursery()
                 async with daemons as daemon_nursery:
-                    for spec in specs:
+                    for spec in _front_door_last(specs):
                         await daemon_nursery.start(_supervise, ctx, spec)
                         logger.info("%s ready", spec.name)
                     await bus.publish("daemons.ready", {"daemons": [s.name for s in specs]})

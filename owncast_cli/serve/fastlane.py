@@ -24,6 +24,7 @@ from typing import Final
 import trio
 
 from owncast_cli.serve import files, hls, rawhttp, security
+from owncast_cli.serve.limits import RETRY_AFTER
 
 #: Waiting for the next request on an idle keep-alive connection (hypercorn's keep_alive_timeout).
 IDLE_TIMEOUT: Final = 30.0
@@ -32,6 +33,7 @@ HEAD_TIMEOUT: Final = 10.0
 #: A response must drain within this (a reader that stops reading is cut off).
 SEND_TIMEOUT: Final = 60.0
 NOT_FOUND: Final = b"Not Found\n"
+BUSY: Final = b"Too many open files; try again shortly\n"
 #: Playlists kept in memory: a few variants, plus whatever else has been asked for lately.
 PLAYLIST_CACHE_SIZE: Final = 64
 
@@ -126,11 +128,14 @@ class FastLane:
             kind = hls.hls_kind(request.relative, s3=self.s3())
             path = files.confine(self.hls_dir, request.relative)
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except (files.Refused, OSError):
-            headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(NOT_FOUND)),
-                       **security.BASE_HEADERS}
-            body = b"" if request.method == "HEAD" else NOT_FOUND
-            await _send(sock, rawhttp.response_head(404, headers, date=date, keep_alive=keep_alive) + body)
+        except (files.Refused, OSError) as exc:
+            # Out of descriptors is not "no such file": the player should retry, not give up.
+            busy = isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE)
+            status, text = (503, BUSY) if busy else (404, NOT_FOUND)
+            headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(text)),
+                       **({"Retry-After": str(RETRY_AFTER)} if busy else {}), **security.BASE_HEADERS}
+            body = b"" if request.method == "HEAD" else text
+            await _send(sock, rawhttp.response_head(status, headers, date=date, keep_alive=keep_alive) + body)
             return
         try:
             info = os.fstat(fd)

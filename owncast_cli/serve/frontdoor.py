@@ -14,9 +14,8 @@ else about the request (an invalid handshake, no handler) goes to hypercorn as b
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Awaitable, Callable
-from functools import partial
+from typing import Any
 
 import trio
 from hypercorn.config import Config
@@ -28,7 +27,9 @@ from hypercorn.typing import ConnectionState, LifespanState
 from hypercorn.utils import repr_socket_addr, wrap_app
 
 from owncast_cli import websocket
+from owncast_cli.serve.accept import accept_loop, peer_address
 from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
+from owncast_cli.serve.limits import ConnectionCounter
 from owncast_cli.serve.rawhttp import MAX_HEAD
 
 #: What a request must start with for the front door to consider answering a websocket itself.
@@ -68,14 +69,19 @@ class ReplayStream(trio.abc.HalfCloseableStream):
         await self.stream.aclose()
 
 
-def _peer(sock: trio.socket.SocketType) -> str:
-    """The peer's IP address, or "" for a Unix-socket peer (a reverse proxy on this machine)."""
-    if sock.family == socket.AF_UNIX:
-        return ""
-    try:
-        return str(sock.getpeername()[0])
-    except OSError:
-        return ""
+class _TCPServer(TCPServer):
+    """hypercorn's connection, with its connection-level reactions shielded from cancellation.
+
+    quart-trio cancels the request's task group when hypercorn tells it the request is over
+    (``http.disconnect``), and hypercorn 0.18 runs the rest of that cycle in the app's task: the
+    ``Closed`` of a ``Connection: close`` response (shut down, close) and the ``Updated(idle)``
+    that starts the keep-alive timer were cancelled halfway. Sockets stayed open for good (1,000
+    idle keep-alive connections were still open after 134 s). Both are quick and must finish.
+    """
+
+    async def protocol_send(self, event: Any) -> None:
+        with trio.CancelScope(shield=True):
+            await super().protocol_send(event)
 
 
 async def _read_head(stream: trio.SocketStream, data: bytes) -> tuple[bytes, int]:
@@ -118,13 +124,14 @@ def _websocket_handler(head: bytes, route: Callable[[str], websocket.WebSocketHa
     return handler
 
 
-async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastLane, *,
-                shutdown_trigger: Callable[[], Awaitable[None]],
+async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastLane,
+                counter: ConnectionCounter, *, shutdown_trigger: Callable[[], Awaitable[None]],
                 ws_route: Callable[[str], websocket.WebSocketHandler | None] = lambda path: None,
                 task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     """Serve ``app`` on ``config.bind`` with ``lane`` in front, until ``shutdown_trigger`` returns.
 
     ``ws_route(path)`` names the in-process websocket handler for a path, or None (hypercorn's).
+    ``counter`` admits each connection (see :mod:`owncast_cli.serve.limits`).
 
     Reports the bound addresses (``http://...``) through ``task_status`` once listening. On
     shutdown: stop accepting, close idle connections, give the others ``config.graceful_timeout``.
@@ -137,7 +144,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
     batch = websocket.WriteBatch()
 
     async def connection(stream: trio.SocketStream) -> None:
-        rest = await lane.handle(stream, _peer(stream.socket))
+        rest = await lane.handle(stream, peer_address(stream.socket))
         if rest is None:
             with trio.CancelScope(shield=True):
                 await stream.aclose()
@@ -147,7 +154,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
             rest, end = await _read_head(stream, rest)
             handler = _websocket_handler(rest[:end], ws_route) if end > 0 else None
             if handler is not None:
-                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], _peer(stream.socket),
+                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], peer_address(stream.socket),
                                               batch)
                 try:
                     await conn.run(handler)
@@ -155,7 +162,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
                     with trio.CancelScope(shield=True):
                         await stream.aclose()
                 return
-        await TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
+        await _TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
                         ReplayStream(stream, rest))  # type: ignore[arg-type]
 
     async with trio.open_nursery() as lifespan_nursery:
@@ -172,8 +179,8 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
             task_status.started(binds)
             try:
                 async with trio.open_nursery() as accept_nursery:
-                    accept_nursery.start_soon(partial(trio.serve_listeners, connection, listeners,
-                                                      handler_nursery=server_nursery))
+                    for listener in listeners:
+                        accept_nursery.start_soon(accept_loop, listener, counter, connection, server_nursery)
                     await shutdown_trigger()
                     accept_nursery.cancel_scope.cancel()
             finally:

@@ -1,0 +1,113 @@
+"""The front door's accept loop: count each connection, refuse over the caps, survive EMFILE.
+
+``trio.serve_listeners`` logs every failed accept with a traceback and retries ten times a second,
+so a process out of descriptors filled its log with ``accept returned EMFILE``. Here the caps of
+:mod:`owncast_cli.serve.limits` keep HTTP below the limit, a refused connection gets a canned 503
+written without waiting (no task, no timer) and is closed, and running out of descriptors anyway
+(something else used them) is logged once a minute while accepting pauses briefly.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import trio
+
+from owncast_cli.serve import security
+from owncast_cli.serve.limits import RETRY_AFTER, ConnectionCounter, Refused
+
+logger = logging.getLogger("owncast.serve")
+
+#: accept(2) failures that mean "no resources now", not "this listener is broken".
+_CAPACITY_ERRNOS: Final = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS})
+#: How long accepting pauses after such a failure, and how often one is logged.
+_PAUSE: Final = 0.1
+_LOG_EVERY: Final = 60.0
+
+Handler = Callable[[trio.SocketStream], Awaitable[None]]
+
+
+def refusal(reason: Refused) -> bytes:
+    """The whole 503 response a refused connection gets (JSON, like Owncast's API errors)."""
+    body = json.dumps({"error": reason.value}).encode()
+    lines = ["HTTP/1.1 503 Service Unavailable", f"Retry-After: {RETRY_AFTER}",
+             "Content-Type: application/json", f"Content-Length: {len(body)}", "Connection: close",
+             *(f"{name}: {value}" for name, value in security.BASE_HEADERS.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+_REFUSALS: Final = {reason: refusal(reason) for reason in Refused}
+
+
+def _refuse(sock: trio.socket.SocketType, reason: Refused) -> None:
+    """Answer 503 as far as the socket buffer takes it now, and close.
+
+    The request is drained first when it has arrived: closing with unread data makes the kernel
+    send a reset, which can discard the 503 before the client reads it.
+    """
+    fd = sock.fileno()
+    try:
+        try:
+            os.read(fd, 65536)  # non-blocking: whatever has arrived
+        except BlockingIOError:
+            pass
+        os.write(fd, _REFUSALS[reason])
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass  # the client left already
+    finally:
+        sock.close()
+
+
+def peer_address(sock: trio.socket.SocketType) -> str:
+    """The peer's IP address, or "" for a Unix-socket peer (a reverse proxy or admin on this
+    machine)."""
+    if sock.family == socket.AF_UNIX:
+        return ""
+    try:
+        return str(sock.getpeername()[0])
+    except OSError:
+        return ""
+
+
+async def accept_loop(listener: trio.SocketListener, counter: ConnectionCounter, handler: Handler,
+                      nursery: trio.Nursery) -> None:
+    """Accept on ``listener`` until cancelled; each admitted connection runs ``handler`` in
+    ``nursery`` and is released from ``counter`` when the handler returns."""
+    last_logged = -_LOG_EVERY
+    while True:
+        try:
+            stream = await listener.accept()
+        except OSError as exc:
+            if exc.errno not in _CAPACITY_ERRNOS:
+                raise
+            now = time.monotonic()
+            if now - last_logged >= _LOG_EVERY:
+                last_logged = now
+                logger.error("accept failed (%s: %s) with %d HTTP connections open: pausing "
+                             "accepts; lower http_max_connections or raise the open-file limit",
+                             errno.errorcode[exc.errno], exc.strerror, counter.total)
+            await trio.sleep(_PAUSE)
+            continue
+        admitted = counter.admit(peer_address(stream.socket))
+        if isinstance(admitted, Refused):
+            _refuse(stream.socket, admitted)
+            continue
+        nursery.start_soon(_run, handler, stream, counter, admitted)
+
+
+async def _run(handler: Handler, stream: trio.SocketStream, counter: ConnectionCounter, key: str) -> None:
+    try:
+        await handler(stream)
+    finally:
+        # The descriptor goes with the count, even when the handler was cancelled mid-close.
+        with trio.CancelScope(shield=True):
+            await stream.aclose()
+        counter.release(key)
