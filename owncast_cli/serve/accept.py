@@ -77,35 +77,61 @@ def peer_address(sock: trio.socket.SocketType) -> str:
         return ""
 
 
+class _Throttle:
+    """At most one log line a minute for a condition clients can repeat (they must not be able to
+    fill the log); counts the occurrences left out."""
+
+    def __init__(self) -> None:
+        self.last, self.skipped = -_LOG_EVERY, 0
+
+    def due(self) -> int | None:
+        """None to stay quiet now; otherwise how many were left out since the last line."""
+        now = time.monotonic()
+        if now - self.last < _LOG_EVERY:
+            self.skipped += 1
+            return None
+        skipped, self.last, self.skipped = self.skipped, now, 0
+        return skipped
+
+
 async def accept_loop(listener: trio.SocketListener, counter: ConnectionCounter, handler: Handler,
                       nursery: trio.Nursery) -> None:
     """Accept on ``listener`` until cancelled; each admitted connection runs ``handler`` in
     ``nursery`` and is released from ``counter`` when the handler returns."""
-    last_logged = -_LOG_EVERY
+    exhausted, failures = _Throttle(), _Throttle()
     while True:
         try:
             stream = await listener.accept()
         except OSError as exc:
             if exc.errno not in _CAPACITY_ERRNOS:
                 raise
-            now = time.monotonic()
-            if now - last_logged >= _LOG_EVERY:
-                last_logged = now
-                logger.error("accept failed (%s: %s) with %d HTTP connections open: pausing "
-                             "accepts; lower http_max_connections or raise the open-file limit",
-                             errno.errorcode[exc.errno], exc.strerror, counter.total)
+            skipped = exhausted.due()
+            if skipped is not None:
+                logger.error("accept failed (%s: %s, %d more since the last report) with %d HTTP "
+                             "connections open: pausing accepts; lower http_max_connections or raise "
+                             "the open-file limit", errno.errorcode[exc.errno], exc.strerror, skipped,
+                             counter.total)
             await trio.sleep(_PAUSE)
             continue
         admitted = counter.admit(peer_address(stream.socket))
         if isinstance(admitted, Refused):
             _refuse(stream.socket, admitted)
             continue
-        nursery.start_soon(_run, handler, stream, counter, admitted)
+        nursery.start_soon(_run, handler, stream, counter, admitted, failures)
 
 
-async def _run(handler: Handler, stream: trio.SocketStream, counter: ConnectionCounter, key: str) -> None:
+async def _run(handler: Handler, stream: trio.SocketStream, counter: ConnectionCounter, key: str,
+               failures: _Throttle) -> None:
     try:
         await handler(stream)
+    except Exception as exc:  # noqa: BLE001 - one connection's failure must not stop the server
+        # hypercorn 0.18 raises h11's LocalProtocolError out of the connection when a client
+        # pipelines a request after a refused websocket upgrade; trio would then cancel every
+        # connection and the daemon with them.
+        skipped = failures.due()
+        if skipped is not None:
+            logger.error("an HTTP connection failed (%d more since the last report); serving on",
+                         skipped, exc_info=exc)
     finally:
         # The descriptor goes with the count, even when the handler was cancelled mid-close.
         with trio.CancelScope(shield=True):

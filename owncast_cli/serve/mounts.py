@@ -82,14 +82,16 @@ async def unavailable(scope: Scope, receive: Any, send: Any, name: str) -> None:
                        "daemon": name}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                (b"retry-after", str(RETRY_AFTER).encode()), (b"cache-control", b"no-store"),
+               # A request body is left unread, and hypercorn does not reuse a connection whose
+               # upgrade it refused: say so, or a client reusing it meets a closed socket.
+               (b"connection", b"close"),
                *((k.encode(), v.encode()) for k, v in security.BASE_HEADERS.items())]
+    prefix = ""
     if scope["type"] == "websocket":
         await receive()  # websocket.connect
         if "websocket.http.response" not in scope.get("extensions", {}):
             await send({"type": "websocket.close", "code": 1013})  # RFC 6455 7.4.1: try again later
             return
         prefix = "websocket."
-    else:
-        prefix = ""
     await send({"type": prefix + "http.response.start", "status": 503, "headers": headers})
     await send({"type": prefix + "http.response.body", "body": body})

@@ -1,0 +1,131 @@
+"""Readiness tells the truth: no 404 while starting, 503 + Retry-After while a daemon is down."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import OWNCAST, ROOT, fresh_datadir, owncast
+from tests.serve.conftest import start_serve
+
+pytestmark = pytest.mark.e2e
+
+UNAVAILABLE = {"error": "the chat daemon is not running; try again shortly", "daemon": "chat"}
+WS_HEADERS = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_run_all_never_answers_404_while_starting() -> None:
+    """Hammer /api/status and POST /api/chat/register from the moment run-all starts: before
+    serve started last, the chat route answered 404 for about 300 ms after /api/status answered."""
+    datadir = fresh_datadir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([*OWNCAST, "run-all", "--datadir", str(datadir), "--webserverip", "127.0.0.1",
+                             "--webserverport", str(port), "--rtmpport", "0"],
+                            stdout=(datadir / "log").open("w"), stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    seen: Counter[tuple[str, int]] = Counter()
+    first_ok = None
+    try:
+        deadline = time.monotonic() + 30
+        with httpx.Client(base_url=base, timeout=5) as client:
+            # Until both routes have answered 200 for two seconds after the first 200: the window
+            # this test is for was about 300 ms long.
+            while first_ok is None or time.monotonic() - first_ok < 2:
+                assert time.monotonic() < deadline, (seen, (datadir / "log").read_text())
+                assert proc.poll() is None, (datadir / "log").read_text()
+                for method, path in (("GET", "/api/status"), ("POST", "/api/chat/register")):
+                    try:
+                        status = client.request(method, path, json={} if method == "POST" else None,
+                                                headers={"Connection": "close"}).status_code
+                    except httpx.TransportError:
+                        continue  # not listening yet: a closed door, not a wrong answer
+                    seen[(path, status)] += 1
+                    if status == 200 and first_ok is None and path == "/api/status":
+                        first_ok = time.monotonic()
+        # The port opens only once chat has mounted its routes: not even a 503 while starting.
+        assert {status for _, status in seen} == {200}, seen
+        assert seen[("/api/status", 200)] > 10 and seen[("/api/chat/register", 200)] > 10, seen
+    finally:
+        stop(proc)
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+def _assert_unavailable(client: httpx.Client) -> None:
+    started = time.monotonic()
+    response = client.post("/api/chat/register", json={})
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "2"
+    assert response.json() == UNAVAILABLE
+    assert time.monotonic() - started < 1
+    # The websocket handshake on chat's path gets the same answer instead of an upgrade.
+    upgrade = client.get("/ws", headers=WS_HEADERS)
+    assert upgrade.status_code == 503 and upgrade.headers["retry-after"] == "2"
+    assert upgrade.json() == UNAVAILABLE
+    # serve's own routes are unaffected.
+    assert client.get("/api/status").status_code == 200
+
+
+def _start_chat(datadir: Path, client: httpx.Client) -> subprocess.Popen[str]:
+    chat = subprocess.Popen([*OWNCAST, "chat", "--datadir", str(datadir)], stdout=(datadir / "chat.log").open("a"),
+                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 20
+    while True:
+        assert chat.poll() is None, (datadir / "chat.log").read_text()
+        assert time.monotonic() < deadline, (datadir / "chat.log").read_text()
+        response = client.post("/api/chat/register", json={})
+        if response.status_code == 200:
+            assert response.json()["accessToken"]
+            return chat
+        assert response.status_code == 503, response.text  # starting: never 404
+        time.sleep(0.05)
+
+
+def test_chat_apart_killed_or_stopped_answers_503_then_recovers() -> None:
+    datadir = fresh_datadir()
+    owncast("migrate", datadir=datadir, check=True)
+    serve = start_serve(datadir)
+    chat: subprocess.Popen[str] | None = None
+    try:
+        serve.wait_ready()
+        sock = datadir / "run" / "chat.sock"
+        with httpx.Client(base_url=serve.base_url, timeout=5) as client:
+            _assert_unavailable(client)  # chat not started yet: no socket
+            chat = _start_chat(datadir, client)
+            chat.kill()  # SIGKILL: its socket file stays behind, nobody listens on it
+            chat.wait(10)
+            assert sock.exists()
+            _assert_unavailable(client)
+            chat = _start_chat(datadir, client)  # replaces the stale socket
+            stop(chat)  # SIGTERM: chat removes its socket
+            assert not sock.exists()
+            _assert_unavailable(client)
+    finally:
+        if chat is not None:
+            stop(chat)
+        stop(serve.proc)
+        shutil.rmtree(datadir, ignore_errors=True)
