@@ -12,7 +12,7 @@ from hypercorn.config import Config
 from owncast_cli import proxies
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.app import Services, create_app
-from owncast_cli.serve.fastlane import FastLane
+from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
 from owncast_cli.serve.limits import ConnectionCounter, Limits, raise_open_file_limit
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
@@ -51,7 +51,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
 
     lane = FastLane(settings.hls_dir, playlist_fetched=playlist_fetched,
                     s3=lambda: bool((services.live.values.get("s3_storage_config") or {}).get("enabled")),
-                    idle_timeout=limits.idle_timeout)
+                    idle_timeout=limits.idle_timeout, head_timeout=min(HEAD_TIMEOUT, limits.idle_timeout))
 
     def ws_route(path: str) -> Any:
         name = owner(path)

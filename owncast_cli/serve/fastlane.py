@@ -102,6 +102,33 @@ class FastLane:
                     return None
         return None  # a deadline passed, or shutdown closed an idle connection
 
+    async def read_head(self, stream: trio.SocketStream, data: bytes) -> tuple[bytes, int]:
+        """The bytes received so far, beginning with ``data`` (what :meth:`handle` returned), and
+        the end of the request head in them (after its blank line), reading more as needed.
+
+        The end is -1 when the head does not complete: larger than :data:`rawhttp.MAX_HEAD` (the
+        caller hands it to hypercorn, which answers 431), not within ``head_timeout`` (slowloris),
+        the peer left, or the server is shutting down.
+        """
+        buffer = bytearray(data)
+        with trio.CancelScope(deadline=trio.current_time() + self.head_timeout) as scope:
+            self._idle.add(scope)  # no request yet: shutting down closes it like an idle one
+            try:
+                while len(buffer) <= rawhttp.MAX_HEAD and not self.closing:
+                    end = buffer.find(b"\r\n\r\n")
+                    if end >= 0:
+                        return bytes(buffer), end + 4
+                    try:
+                        more = await stream.receive_some(65536)
+                    except (trio.BrokenResourceError, trio.ClosedResourceError):
+                        break
+                    if not more:
+                        break
+                    buffer += more
+            finally:
+                self._idle.discard(scope)
+        return bytes(buffer), -1
+
     async def _receive(self, stream: trio.SocketStream, buffer: bytearray, scope: trio.CancelScope) -> bool:
         """Append what arrives to ``buffer``; False if the peer closed."""
         idle = not buffer

@@ -23,12 +23,13 @@ from hypercorn.trio.lifespan import Lifespan
 from hypercorn.trio.statsd import StatsdLogger
 from hypercorn.trio.tcp_server import TCPServer
 from hypercorn.trio.worker_context import WorkerContext
+from hypercorn.events import Closed
 from hypercorn.typing import ConnectionState, LifespanState
 from hypercorn.utils import repr_socket_addr, wrap_app
 
 from owncast_cli import websocket
 from owncast_cli.serve.accept import accept_loop, peer_address
-from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
+from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.limits import ConnectionCounter
 from owncast_cli.serve.rawhttp import MAX_HEAD
 
@@ -84,28 +85,6 @@ class _TCPServer(TCPServer):
             await super().protocol_send(event)
 
 
-async def _read_head(stream: trio.SocketStream, data: bytes) -> tuple[bytes, int]:
-    """The bytes received so far, beginning with ``data``, and the end of the request head in
-    them (after its blank line), reading more as needed; the end is -1 when the head does not
-    complete (too large, too slow, the peer left): the caller then hands the bytes to hypercorn,
-    which gives the full answer.
-    """
-    buffer = bytearray(data)
-    with trio.move_on_after(HEAD_TIMEOUT):
-        while len(buffer) <= MAX_HEAD:
-            end = buffer.find(b"\r\n\r\n")
-            if end >= 0:
-                return bytes(buffer), end + 4
-            try:
-                more = await stream.receive_some(65536)
-            except (trio.BrokenResourceError, trio.ClosedResourceError):
-                more = b""
-            if not more:
-                break
-            buffer += more
-    return bytes(buffer), -1
-
-
 def _path(data: bytes) -> str | None:
     """The path of the request line ``data`` starts with; None while that line is incomplete."""
     line_end = data.find(b"\r\n")
@@ -144,24 +123,28 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
     batch = websocket.WriteBatch()
 
     async def connection(stream: trio.SocketStream) -> None:
+        end = -1
         rest = await lane.handle(stream, peer_address(stream.socket))
+        if rest is not None:
+            # The whole head arrives here, where a waiting connection costs a third of what it
+            # costs inside hypercorn (shutting down 10,000 of them: 1.0 s of CPU against 3.6 s).
+            rest, end = await lane.read_head(stream, rest)
+            if end < 0 and len(rest) <= MAX_HEAD:
+                rest = None  # too slow, gone, or shutting down: there is no request to answer
         if rest is None:
             with trio.CancelScope(shield=True):
                 await stream.aclose()
             return
-        path = _path(rest)
-        if rest.startswith(_WS_PREFIX) and (path is None or ws_route(path) is not None):
-            rest, end = await _read_head(stream, rest)
-            handler = _websocket_handler(rest[:end], ws_route) if end > 0 else None
-            if handler is not None:
-                conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], peer_address(stream.socket),
-                                              batch)
-                try:
-                    await conn.run(handler)
-                finally:
-                    with trio.CancelScope(shield=True):
-                        await stream.aclose()
-                return
+        handler = _websocket_handler(rest[:end], ws_route) if end > 0 and rest.startswith(_WS_PREFIX) else None
+        if handler is not None:
+            conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], peer_address(stream.socket),
+                                          batch)
+            try:
+                await conn.run(handler)
+            finally:
+                with trio.CancelScope(shield=True):
+                    await stream.aclose()
+            return
         await _TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
                         ReplayStream(stream, rest))  # type: ignore[arg-type]
 
