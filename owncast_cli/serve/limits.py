@@ -134,7 +134,3 @@ class ConnectionCounter:
                 self._by_address[key] = left
             else:
                 del self._by_address[key]
-
-    def held(self, peer: str) -> int:
-        """Connections counted for ``peer``'s address now."""
-        return self._by_address.get(address_key(peer), 0)
