@@ -97,7 +97,7 @@ class _Throttle:
 async def accept_loop(listener: trio.SocketListener, counter: ConnectionCounter, handler: Handler,
                       nursery: trio.Nursery) -> None:
     """Accept on ``listener`` until cancelled; each admitted connection runs ``handler`` in
-    ``nursery`` and is released from ``counter`` when the handler returns."""
+    ``nursery``, and when the handler returns its socket is closed and ``counter`` released."""
     exhausted, failures = _Throttle(), _Throttle()
     while True:
         try:
@@ -133,7 +133,8 @@ async def _run(handler: Handler, stream: trio.SocketStream, counter: ConnectionC
             logger.error("an HTTP connection failed (%d more since the last report); serving on",
                          skipped, exc_info=exc)
     finally:
-        # The descriptor goes with the count, even when the handler was cancelled mid-close.
-        with trio.CancelScope(shield=True):
-            await stream.aclose()
+        # The descriptor goes with the count, even when the handler was cancelled mid-close. A
+        # plain close: no checkpoint, no shielded scope (shutting down 10,000 connections pays
+        # for each).
+        stream.socket.close()
         counter.release(key)

@@ -30,7 +30,7 @@ from hypercorn.utils import repr_socket_addr, wrap_app
 from owncast_cli import websocket
 from owncast_cli.serve.accept import accept_loop, peer_address
 from owncast_cli.serve.fastlane import FastLane
-from owncast_cli.serve.limits import ConnectionCounter
+from owncast_cli.serve.limits import ConnectionCounter, Limits
 from owncast_cli.serve.rawhttp import MAX_HEAD
 
 #: What a request must start with for the front door to consider answering a websocket itself.
@@ -104,18 +104,20 @@ def _websocket_handler(head: bytes, route: Callable[[str], websocket.WebSocketHa
 
 
 async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastLane,
-                counter: ConnectionCounter, *, shutdown_trigger: Callable[[], Awaitable[None]],
+                counter: ConnectionCounter | None = None, *, shutdown_trigger: Callable[[], Awaitable[None]],
                 ws_route: Callable[[str], websocket.WebSocketHandler | None] = lambda path: None,
                 task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     """Serve ``app`` on ``config.bind`` with ``lane`` in front, until ``shutdown_trigger`` returns.
 
     ``ws_route(path)`` names the in-process websocket handler for a path, or None (hypercorn's).
-    ``counter`` admits each connection (see :mod:`owncast_cli.serve.limits`).
+    ``counter`` admits each connection (see :mod:`owncast_cli.serve.limits`); None admits all.
 
     Reports the bound addresses (``http://...``) through ``task_status`` once listening. On
     shutdown: stop accepting, close idle connections, give the others ``config.graceful_timeout``.
     """
     config.set_statsd_logger_class(StatsdLogger)
+    if counter is None:
+        counter = ConnectionCounter(Limits(total=1 << 62, per_address=0, idle_timeout=config.keep_alive_timeout))
     wrapped = wrap_app(app, config.wsgi_max_body_size, None)
     lifespan_state: LifespanState = {}
     lifespan = Lifespan(wrapped, config, lifespan_state)
@@ -132,18 +134,12 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
             if end < 0 and len(rest) <= MAX_HEAD:
                 rest = None  # too slow, gone, or shutting down: there is no request to answer
         if rest is None:
-            with trio.CancelScope(shield=True):
-                await stream.aclose()
-            return
+            return  # accept_loop closes the socket
         handler = _websocket_handler(rest[:end], ws_route) if end > 0 and rest.startswith(_WS_PREFIX) else None
         if handler is not None:
             conn = websocket.RawWebSocket(stream.socket, rest[:end], rest[end:], peer_address(stream.socket),
                                           batch)
-            try:
-                await conn.run(handler)
-            finally:
-                with trio.CancelScope(shield=True):
-                    await stream.aclose()
+            await conn.run(handler)
             return
         await _TCPServer(wrapped, config, context, ConnectionState(lifespan_state.copy()),
                         ReplayStream(stream, rest))  # type: ignore[arg-type]
