@@ -124,7 +124,7 @@ async def _run(handler: Handler, stream: trio.SocketStream, counter: ConnectionC
                failures: _Throttle) -> None:
     try:
         await handler(stream)
-    except Exception as exc:  # noqa: BLE001 - one connection's failure must not stop the server
+    except Exception as exc:  # one connection's failure must not stop the server
         # hypercorn 0.18 raises h11's LocalProtocolError out of the connection when a client
         # pipelines a request after a refused websocket upgrade; trio would then cancel every
         # connection and the daemon with them.

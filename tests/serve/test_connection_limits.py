@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import OWNCAST, ROOT, RunningServer, fresh_datadir, owncast, serving, start_run_all
+from tests.conftest import (
+    ROOT,
+    RunningServer,
+    fresh_datadir,
+    owncast,
+    serving,
+    start_run_all,
+)
 from tests.serve.conftest import start_serve
 
 pytestmark = pytest.mark.e2e
@@ -216,12 +224,13 @@ def test_descriptors_in_reserve_keep_ingest_and_local_admin_reachable() -> None:
     datadir = fresh_datadir()
     log = datadir / "run-all.log"
 
-    def low_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
-
-    proc = subprocess.Popen([*OWNCAST, "run-all", "--datadir", str(datadir), "--webserverip", "127.0.0.1",
-                             "--webserverport", "0", "--rtmpport", "0"], stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, text=True, cwd=ROOT, preexec_fn=low_limit)
+    # The limit is set by the child itself before it becomes owncast (preexec_fn is unsafe with
+    # threads in the test process).
+    low_limit = ("import os, resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600)); "
+                 "os.execv(sys.executable, [sys.executable, '-m', 'owncast_cli', *sys.argv[1:]])")
+    proc = subprocess.Popen([sys.executable, "-c", low_limit, "run-all", "--datadir", str(datadir),
+                             "--webserverip", "127.0.0.1", "--webserverport", "0", "--rtmpport", "0"],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     running = RunningServer(proc, datadir, log, time.time())
     flood: list[socket.socket] = []
     try:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from owncast_cli.serve.limits import LOCAL_EXTRA, ConnectionCounter, Limits, Refused, address_key
+from owncast_cli.serve.limits import (
+    LOCAL_EXTRA,
+    ConnectionCounter,
+    Limits,
+    Refused,
+    address_key,
+)
 
 
 @pytest.mark.parametrize(("peer", "key"), [

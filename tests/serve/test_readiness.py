@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -128,4 +129,25 @@ def test_chat_apart_killed_or_stopped_answers_503_then_recovers() -> None:
         if chat is not None:
             stop(chat)
         stop(serve.proc)
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+def test_systemd_ready_means_every_route_answers() -> None:
+    datadir = fresh_datadir()
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(datadir / "notify.sock"))
+    notify.settimeout(30)
+    port = free_port()
+    env = dict(os.environ, NOTIFY_SOCKET=str(datadir / "notify.sock"))
+    proc = subprocess.Popen([*OWNCAST, "run-all", "--datadir", str(datadir), "--webserverip", "127.0.0.1",
+                             "--webserverport", str(port), "--rtmpport", "0"], env=env, cwd=ROOT,
+                            stdout=(datadir / "log").open("w"), stderr=subprocess.STDOUT, text=True)
+    try:
+        assert notify.recv(256) == b"READY=1"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            assert client.post("/api/chat/register", json={}).status_code == 200
+            assert client.get("/api/status").status_code == 200
+    finally:
+        notify.close()
+        stop(proc)
         shutil.rmtree(datadir, ignore_errors=True)
