@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import OWNCAST, ROOT, fresh_datadir, owncast
+from tests.conftest import OWNCAST, ROOT, fresh_datadir, owncast, start_run_all
 from tests.serve.conftest import start_serve
 
 pytestmark = pytest.mark.e2e
@@ -150,4 +150,64 @@ def test_systemd_ready_means_every_route_answers() -> None:
     finally:
         notify.close()
         stop(proc)
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+#: A plugin daemon standing in for chat in run-all's process (run with ``--without chat``): it
+#: mounts an app on chat's paths, and crashes when the test asks, so the supervisor restarts it.
+STAND_IN_CHAT = '''
+import trio
+from owncast_cli.daemons.registry import DaemonSpec
+from owncast_cli.plugins import hookimpl
+
+async def app(scope, receive, send):
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": b'{"accessToken": "stand-in"}'})
+
+async def serve(ctx, *, task_status=trio.TASK_STATUS_IGNORED):
+    crash = ctx.settings.datadir / "crash-chat"
+    ctx.http_apps["chat"] = app
+    try:
+        task_status.started()
+        while not ctx.stopping.is_set():
+            if crash.exists():
+                crash.unlink()
+                raise RuntimeError("the stand-in chat crashes when asked")
+            with trio.move_on_after(0.02):
+                await ctx.stopping.wait()
+    finally:
+        ctx.http_apps.pop("chat", None)
+
+@hookimpl
+def owncast_daemons():
+    return [DaemonSpec("chat", __name__ + ":serve", "chat's stand-in")]
+'''
+
+
+def test_in_process_crash_answers_503_until_restarted() -> None:
+    datadir = fresh_datadir()
+    plugins = datadir / "plugins"
+    plugins.mkdir()
+    (plugins / "stand_in_chat.py").write_text(STAND_IN_CHAT)
+    running = start_run_all(datadir, "--without", "chat", "--without", "transcode", "--plugins-dir", str(plugins))
+    try:
+        running.wait_ready()
+        seen: Counter[int] = Counter()
+        with httpx.Client(base_url=running.base_url, timeout=5) as client:
+            assert client.post("/api/chat/register", json={}).json() == {"accessToken": "stand-in"}
+            (datadir / "crash-chat").touch()
+            deadline = time.monotonic() + 20
+            while not (seen[503] and seen[200]):  # down, then back after the backoff (0.5 s)
+                assert time.monotonic() < deadline, (seen, running.log.read_text()[-3000:])
+                response = client.post("/api/chat/register", json={})
+                if response.status_code == 503:
+                    assert response.headers["retry-after"] == "2" and response.json() == UNAVAILABLE
+                    seen[503] += 1
+                elif seen[503]:
+                    seen[response.status_code] += 1
+        assert set(seen) == {200, 503}, seen
+        assert "chat crashed" in running.log.read_text()
+    finally:
+        stop(running.proc)
         shutil.rmtree(datadir, ignore_errors=True)
