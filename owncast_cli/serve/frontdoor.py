@@ -1,10 +1,13 @@
 """The front door's listeners: each connection meets the HLS fast lane first, then hypercorn.
 
 This is ``hypercorn.trio.serve`` (hypercorn 0.18's ``worker_serve``: lifespan, listeners, graceful
-shutdown) with one change: the connection handler runs :class:`FastLane` before hypercorn's
-``TCPServer``, and gives it a stream that replays the bytes the fast lane already read. Hypercorn
-then sees the connection exactly as a client sent it, so HTTP/1.1, websockets, h2c upgrade and
-HTTP/2 with prior knowledge behave as they do without the fast lane.
+shutdown) with these changes: connections are admitted against the caps of
+:mod:`owncast_cli.serve.limits` by :func:`~owncast_cli.serve.accept.accept_loop`; the connection
+handler runs :class:`FastLane` before hypercorn's ``TCPServer``, then waits for the rest of the
+first request head itself (closing a head that is too slow), and gives hypercorn a stream that
+replays the bytes already read. Hypercorn then sees the connection exactly as a client sent it, so
+HTTP/1.1, websockets, h2c upgrade and HTTP/2 with prior knowledge behave as they do without the
+fast lane.
 
 A websocket upgrade to a path whose daemon runs in this process and registered a websocket handler
 (``ctx.ws_handlers``, see owncast_cli/websocket.py) is answered here too: the handshake on the raw

@@ -41,8 +41,8 @@ class Limits:
     total: int
     #: Most connections from one client address (an IPv6 client: its /64); 0 for no cap.
     per_address: int
-    #: A keep-alive connection waiting this long for its next request is closed; also the most
-    #: a request head may take to arrive on the general (hypercorn) path.
+    #: A keep-alive connection waiting this long for its next request is closed; a request head
+    #: must arrive within this too (and within the fast lane's ``HEAD_TIMEOUT``).
     idle_timeout: float
 
     @classmethod
