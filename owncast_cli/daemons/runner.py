@@ -6,6 +6,7 @@ import logging
 import signal
 import time
 from collections.abc import Sequence
+from functools import partial
 
 import trio
 
@@ -40,9 +41,8 @@ async def _supervise(
             async with trio.open_nursery() as nursery:
                 bound = await nursery.start(serve, ctx)
                 detail = ", ".join(bound) if isinstance(bound, (list, tuple)) else str(bound or "")
-                await ctx.db.run_write(
-                    lambda: records.record(ctx.db, spec.name, "running", restarts=restarts, detail=detail)
-                )
+                await ctx.db.run_write(partial(records.record, ctx.db, spec.name, "running",
+                                               restarts=restarts, detail=detail))
                 if not started:
                     started = True
                     task_status.started()
@@ -58,8 +58,8 @@ async def _supervise(
             logger.error("%s crashed (%s: %s); restart %d in %.1fs", spec.name,
                          type(exc).__name__, exc, restarts, delay, exc_info=exc)
             why = f"{type(exc).__name__}: {exc}"
-            await ctx.db.run_write(lambda: records.record(
-                ctx.db, spec.name, "restarting", restarts=restarts, detail=why))
+            await ctx.db.run_write(partial(records.record, ctx.db, spec.name, "restarting",
+                                           restarts=restarts, detail=why))
             with trio.move_on_after(delay):
                 await ctx.stopping.wait()
             if ctx.stopping.is_set():
@@ -109,8 +109,13 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                 nursery.cancel_scope.cancel()  # every daemon returned: stop the helpers too
         finally:
             with trio.CancelScope(shield=True):
-                await db.run_write(lambda: [records.record(db, s.name, "stopped") for s in specs])
+                await db.run_write(lambda: _record_stopped(db, specs))
     logger.info("stopped")
+
+
+def _record_stopped(db: Database, specs: Sequence[DaemonSpec]) -> None:
+    for spec in specs:
+        records.record(db, spec.name, "stopped")
 
 
 def prepare_database(settings: Settings, *, migrate: bool) -> Database:

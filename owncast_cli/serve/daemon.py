@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 from hypercorn.config import Config
@@ -26,7 +26,7 @@ logger = logging.getLogger("owncast.serve")
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     settings = ctx.settings
     host = settings.web_host or str(await ctx.get_config("http_listen_address"))
-    port = settings.web_port if settings.web_port is not None else int(await ctx.get_config("http_port_number"))  # type: ignore[arg-type]
+    port = settings.web_port if settings.web_port is not None else cast(int, await ctx.get_config("http_port_number"))
     sock_path = settings.socket_path("serve")
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it

@@ -22,7 +22,7 @@ import logging
 import resource
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Final
 
 logger = logging.getLogger("owncast.serve")
@@ -72,7 +72,7 @@ def raise_open_file_limit() -> int:
     return soft if soft != resource.RLIM_INFINITY else 1 << 20
 
 
-class Refused(str, Enum):
+class Refused(StrEnum):
     """Why a connection was not admitted (the 503's message)."""
 
     ADDRESS = "too many connections from your address"

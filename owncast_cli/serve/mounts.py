@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 Scope = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+#: (scope, receive, send); loose enough for Quart's precisely typed ``__call__``.
+ASGIApp = Callable[..., Awaitable[None]]
 
 #: (path prefix, daemon). A prefix ending in "/" matches below it; otherwise the exact path too.
 ROUTES: tuple[tuple[str, str], ...] = (

@@ -115,8 +115,8 @@ class UnixProxy:
             await send({
                 "type": "http.response.start",
                 "status": response.status_code,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1"))
-                            for k, v in response.headers.multi_items() if k.lower() not in HOP_BY_HOP - {"content-length"}],
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()
+                            if k.lower() not in HOP_BY_HOP - {"content-length"}],
             })
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
