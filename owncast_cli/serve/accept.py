@@ -94,6 +94,26 @@ class _Throttle:
         return skipped
 
 
+class ThrottleRepeats(logging.Filter):
+    """Lets each distinct message through once a minute, noting how many repeats were dropped.
+
+    For hypercorn's error log: "Error in ASGI Framework" with its traceback is one a client can
+    provoke at will (a request pipelined after a refused websocket upgrade).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._throttles: dict[str, _Throttle] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if len(self._throttles) > 1000:
+            self._throttles.clear()  # distinct messages are few; this only bounds the memory
+        skipped = self._throttles.setdefault(str(record.msg), _Throttle()).due()
+        if skipped:
+            record.msg = f"{record.msg} ({skipped} more like it in the last minute)"
+        return skipped is not None
+
+
 async def accept_loop(listener: trio.SocketListener, counter: ConnectionCounter, handler: Handler,
                       nursery: trio.Nursery) -> None:
     """Accept on ``listener`` until cancelled; each admitted connection runs ``handler`` in

@@ -11,6 +11,7 @@ from hypercorn.config import Config
 
 from owncast_cli import proxies
 from owncast_cli.serve import frontdoor
+from owncast_cli.serve.accept import ThrottleRepeats
 from owncast_cli.serve.app import Services, create_app
 from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
 from owncast_cli.serve.limits import ConnectionCounter, Limits, raise_open_file_limit
@@ -34,7 +35,10 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config = Config()
     config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}", f"unix:{sock_path}"]
     config.accesslog = logging.getLogger("owncast.http") if settings.verbose else None
-    config.errorlog = logging.getLogger("hypercorn.error")
+    errorlog = logging.getLogger("hypercorn.error.serve")
+    if not errorlog.filters:  # once per process: serve may be restarted in it
+        errorlog.addFilter(ThrottleRepeats())
+    config.errorlog = errorlog
     config.graceful_timeout = 2.0
     # Many clients connecting at once (a page load, a crowd arriving) must not wait for SYN retries.
     config.backlog = 1024

@@ -211,3 +211,28 @@ def test_in_process_crash_answers_503_until_restarted() -> None:
     finally:
         stop(running.proc)
         shutil.rmtree(datadir, ignore_errors=True)
+
+
+def test_pipelining_after_a_refused_upgrade_neither_stops_serve_nor_floods_the_log() -> None:
+    """hypercorn raised out of such a connection, which stopped the whole daemon, and logged a
+    traceback for each."""
+    datadir = fresh_datadir()
+    owncast("migrate", datadir=datadir, check=True)
+    serve = start_serve(datadir)
+    try:
+        serve.wait_ready()
+        host, port = serve.base_url.removeprefix("http://").rsplit(":", 1)
+        upgrade = "".join(f"{k}: {v}\r\n" for k, v in WS_HEADERS.items())
+        for _ in range(5):
+            with socket.create_connection((host, int(port)), timeout=5) as sock:
+                sock.sendall(f"GET /ws HTTP/1.1\r\nHost: x\r\n{upgrade}\r\nGET /api/status HTTP/1.1\r\nHost: x\r\n\r\n"
+                             .encode())
+                assert sock.recv(65536).startswith(b"HTTP/1.1 ")
+        with httpx.Client(base_url=serve.base_url, timeout=5) as client:
+            assert client.get("/api/status").status_code == 200
+        log = serve.log.read_text()
+        assert "serve crashed" not in log
+        assert log.count("Error in ASGI Framework") <= 1 and log.count("an HTTP connection failed") <= 1
+    finally:
+        stop(serve.proc)
+        shutil.rmtree(datadir, ignore_errors=True)
