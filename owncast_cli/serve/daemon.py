@@ -17,6 +17,7 @@ from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
 from owncast_cli.serve.limits import ConnectionCounter, Limits, raise_open_file_limit
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
+from owncast_cli.serve.security import ServerConfig
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -32,7 +33,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it
 
-    config = Config()
+    config: Config = ServerConfig()
     config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}", f"unix:{sock_path}"]
     config.accesslog = logging.getLogger("owncast.http") if settings.verbose else None
     errorlog = logging.getLogger("hypercorn.error.serve")
