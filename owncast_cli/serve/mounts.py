@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from owncast_cli.daemons.registry import DAEMONS
-from owncast_cli.serve import security
 from owncast_cli.serve.limits import RETRY_AFTER
 
 if TYPE_CHECKING:
@@ -85,8 +84,7 @@ async def unavailable(scope: Scope, receive: Any, send: Any, name: str) -> None:
                (b"retry-after", str(RETRY_AFTER).encode()), (b"cache-control", b"no-store"),
                # A request body is left unread, and hypercorn does not reuse a connection whose
                # upgrade it refused: say so, or a client reusing it meets a closed socket.
-               (b"connection", b"close"),
-               *((k.encode(), v.encode()) for k, v in security.BASE_HEADERS.items())]
+               (b"connection", b"close")]  # hypercorn adds the security headers (ServerConfig)
     prefix = ""
     if scope["type"] == "websocket":
         await receive()  # websocket.connect
