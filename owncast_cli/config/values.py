@@ -40,6 +40,10 @@ class ConfigValues:
     http_port_number: int
     http_listen_address: str
     trusted_proxies: list[str]
+    http_idle_timeout_seconds: float
+    http_max_connections: int
+    http_max_connections_per_address: int
+    http_fd_reserve: int
     rtmp_port_number: int
     rtmp_listen_address: str
     admin_password_key: str
