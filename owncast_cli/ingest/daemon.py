@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from owncast_cli import state
+from owncast_cli.ingest.budget import BufferBudget
 from owncast_cli.ingest.publisher import Publisher
 from owncast_cli.ingest.relay import Relay, open_unix_listener
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.ingest")
 
-LIVE_KEYS = ("stream_keys", "stream_takeover_grace_seconds", "stream_timeout_seconds")
+LIVE_KEYS = ("stream_keys", "stream_takeover_grace_seconds", "stream_timeout_seconds", "rtmp_buffer_budget_bytes")
 
 
 class Ingest:
@@ -31,6 +32,8 @@ class Ingest:
         self._keys: list[str] = []
         self.grace = 3.0
         self.stream_timeout = 10.0
+        # Every open connection, oldest first, with what it holds; the live publisher is exempt.
+        self.budget: BufferBudget[Publisher] = BufferBudget(32 << 20, lambda p: p.live)
 
     async def load_settings(self) -> None:
         config = await self.ctx.config_values()
@@ -38,6 +41,7 @@ class Ingest:
         self._keys = [override] if override else [k["key"] for k in config["stream_keys"]]  # type: ignore[index]
         self.grace = float(config["stream_takeover_grace_seconds"])  # type: ignore[arg-type]
         self.stream_timeout = float(config["stream_timeout_seconds"])  # type: ignore[arg-type]
+        self.budget.limit = int(config["rtmp_buffer_budget_bytes"])  # type: ignore[call-overload]
 
     def stream_keys(self) -> list[str]:
         return self._keys
@@ -55,6 +59,15 @@ class Ingest:
             publisher.replaces = current
         self.current = publisher
         return None
+
+    def account(self, publisher: Publisher) -> None:
+        """After each read: while all connections together hold more than the budget, close the
+        newest ones (not the live publisher)."""
+        for victim in self.budget.update(publisher, publisher.conn.buffered):
+            logger.warning("closed the connection from %s: it held %d bytes and all RTMP connections "
+                           "together were over rtmp_buffer_budget_bytes (%d); the newest is closed first",
+                           victim.remote, victim.conn.buffered, self.budget.limit)
+            victim.evict("over the buffer budget")
 
     async def announce(self, publisher: Publisher) -> None:
         if publisher.replaces is not None:  # the replaced stream stops before this one starts
@@ -86,6 +99,7 @@ class Ingest:
 
     async def finish(self, publisher: Publisher) -> None:
         """A connection ended; if it was the live stream, the stream stops."""
+        self.budget.remove(publisher)
         if self.current is publisher:
             self.current = None
         if not publisher.announced:
@@ -134,7 +148,9 @@ class Ingest:
             remote = f"{host}:{port}"
         except OSError:
             remote = "unknown"
-        await Publisher(self, stream, remote).run()
+        publisher = Publisher(self, stream, remote)
+        self.budget.add(publisher)
+        await publisher.run()
 
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:

@@ -54,7 +54,7 @@ class Publisher:
         self.broadcaster: Broadcaster | None = None
         self.stream_id = ""
         self.accepted_at = 0.0
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         self.announced = False
         self.end_reason = "disconnected"
         self.scope = trio.CancelScope()
@@ -67,7 +67,7 @@ class Publisher:
         return self.broadcaster is not None
 
     def idle_for(self) -> float:
-        return time.monotonic() - self.last_media
+        return trio.current_time() - self.last_media
 
     def evict(self, reason: str) -> None:
         self.end_reason = reason
@@ -110,6 +110,7 @@ class Publisher:
                 await self._on_event(event)
             if self.announced:
                 self.ingest.relay.flush()
+            self.ingest.account(self)
             out = conn.data_to_send()
             if out:
                 try:
@@ -119,7 +120,7 @@ class Publisher:
             if not data or conn.closing or self.ending:
                 return
             if self.live:
-                if not self.announced and time.monotonic() - self.accepted_at > ANNOUNCE_AFTER:
+                if not self.announced and trio.current_time() - self.accepted_at > ANNOUNCE_AFTER:
                     await self.ingest.announce(self)  # a track's decoder config never came
                 if self.last_media - moved_at > DEADLINE_STEP:
                     moved_at = self.last_media
@@ -165,13 +166,13 @@ class Publisher:
         self.conn.accept_publish()
         self.broadcaster = Broadcaster(self.remote, time.time())
         self.stream_id = secrets.token_hex(6)
-        self.accepted_at = self.last_media = time.monotonic()
+        self.accepted_at = self.last_media = trio.current_time()
         logger.info("%s started publishing (app %r)", self.remote, event.app)
 
     def _on_video(self, event: VideoReceived) -> None:
         if self.broadcaster is None:
             return
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         info = parse_video_tag(event.payload)
         keyframe = bool(info and info.keyframe and not info.sequence_header)
         tag = self.cache.video_tag(event.timestamp, event.payload, keyframe=keyframe,
@@ -183,7 +184,7 @@ class Publisher:
     def _on_audio(self, event: AudioReceived) -> None:
         if self.broadcaster is None:
             return
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         info = parse_audio_tag(event.payload)
         tag = self.cache.audio_tag(event.timestamp, event.payload,
                                    config=bool(info and info.sequence_header))

@@ -12,23 +12,8 @@ import pytest
 import trio
 
 from owncast_cli.media.probe import probe_media
-from tests.conftest import OWNCAST, ROOT, RunningServer, owncast, start_run_all
-
-
-def _without_transcoder(datadir: Path):
-    """run-all without the transcoder: these tests read run/ingest.sock themselves."""
-    running = start_run_all(datadir, "--without", "transcode")
-    try:
-        running.wait_ready()
-        yield running
-    finally:
-        running.proc.kill()
-        running.proc.wait()
-
-
-@pytest.fixture
-def server(datadir: Path):
-    yield from _without_transcoder(datadir)
+from tests.conftest import OWNCAST, ROOT, RunningServer, owncast
+from tests.ingest.conftest import without_transcoder
 from tests.ingest.live import next_event, publisher, read_flv, tags, watch
 
 import imageio_ffmpeg
@@ -87,7 +72,7 @@ async def test_wrong_key_gets_badname_from_our_client(server: RunningServer) -> 
 def fast_takeover(datadir: Path):
     owncast("migrate", datadir=datadir, check=True)
     owncast("config", "set", "stream_takeover_grace_seconds", "1", datadir=datadir, check=True)
-    yield from _without_transcoder(datadir)
+    yield from without_transcoder(datadir)
 
 
 AVC_CONFIG = b"\x17\x00\x00\x00\x00\x01\x64\x00\x1f\xff\xe1"

@@ -9,7 +9,7 @@ from typing import Final
 
 from .. import amf0
 from . import commands, messages
-from .chunks import MAX_MESSAGE_SIZE, ChunkReader, ChunkWriter, Message
+from .chunks import MAX_MESSAGE_SIZE, SETUP_MESSAGE_SIZE, ChunkReader, ChunkWriter, Message
 from .commands import Command
 from .errors import RTMPProtocolError
 from .events import (
@@ -49,6 +49,7 @@ class RTMPServerConnection:
         window_ack_size: int = 5_000_000,
         peer_bandwidth: int = 5_000_000,
         max_message_size: int = MAX_MESSAGE_SIZE,
+        setup_message_size: int = SETUP_MESSAGE_SIZE,
     ) -> None:
         self._random_bytes = random_bytes
         self._out_chunk_size = chunk_size
@@ -63,7 +64,9 @@ class RTMPServerConnection:
         self.dropped_messages = 0  # media and data that arrived while not publishing
         self._handshake_buf = bytearray()
         self._digest = False  # the client used the FP9 digest handshake
-        self._reader = ChunkReader(max_message_size=max_message_size)
+        self._max_message_size = max_message_size  # once a publish is accepted
+        self._reader = ChunkReader(max_message_size=setup_message_size,
+                                   max_reserved=2 * setup_message_size)
         self._writer = ChunkWriter(compress=False)
         self._out = bytearray()
         self._events: deque[Event] = deque()
@@ -110,7 +113,8 @@ class RTMPServerConnection:
 
     @property
     def buffered(self) -> int:
-        """Bytes received but not yet turned into events (bounded by the message limits)."""
+        """Bytes received but not yet turned into events: what the connection holds between
+        reads (before publishing at most 2 * setup_message_size plus one unparsed read)."""
         return len(self._handshake_buf) + self._reader.buffered
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
@@ -172,6 +176,8 @@ class RTMPServerConnection:
     def accept_publish(self) -> None:
         """Answer PublishRequested: Stream Begin and onStatus NetStream.Publish.Start."""
         self._transition("accept_publish")
+        self._reader.max_message_size = self._max_message_size
+        self._reader.max_reserved = 2 * self._max_message_size
         self._send(_CONTROL_CSID, MessageType.USER_CONTROL, 0,
                    messages.user_control(UserControlEvent.STREAM_BEGIN, self.stream_id))
         # The stream name is the stream key: not echoed, like nginx-rtmp's "Start publishing".
