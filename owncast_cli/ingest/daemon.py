@@ -148,6 +148,10 @@ class Ingest:
             remote = f"{host}:{port}"
         except OSError:
             remote = "unknown"
+        await self.serve_connection(stream, remote)
+
+    async def serve_connection(self, stream: trio.abc.Stream, remote: str) -> None:
+        """Run one RTMP connection to its end (tests pass in-memory streams)."""
         publisher = Publisher(self, stream, remote)
         self.budget.add(publisher)
         await publisher.run()

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.ingest")
 
+# Every duration here is measured on trio's clock (trio.current_time, cancel-scope deadlines),
+# so tests run them on trio.testing.MockClock instead of waiting.
 #: A connection that has not started publishing within this long is closed.
 SETUP_TIMEOUT = 10.0
 #: Announce the stream after this long even if a track's decoder config never came.
@@ -45,7 +47,7 @@ DEADLINE_STEP = 0.5
 class Publisher:
     """Runs one accepted TCP connection to its end; at most one of them is the live stream."""
 
-    def __init__(self, ingest: Ingest, stream: trio.SocketStream, remote: str) -> None:
+    def __init__(self, ingest: Ingest, stream: trio.abc.Stream, remote: str) -> None:
         self.ingest = ingest
         self.stream = stream
         self.remote = remote
