@@ -108,9 +108,22 @@ class Ingest:
                             publisher.remote, publisher.end_reason)
             return
         self.relay.end()
+        await self._publish_stopped(publisher.stream_id, publisher.end_reason)
+
+    async def clear_stale_stream(self) -> None:
+        """A previous ingest died while live (SIGKILL, power cut) and could not say the stream
+        stopped: say it now, before a new publisher can start one, so subscribers (transcode,
+        webhooks, chat) see the stop and the next start."""
+        db = self.ctx.db
+        stale = await db.run(lambda: state.get(db, state.STREAM) or {})
+        if stale.get("online"):
+            logger.warning("stream %s was still marked live by an ingest that is gone: stopping it",
+                           stale.get("streamId"))
+            await self._publish_stopped(str(stale.get("streamId") or ""), "ingest restarted")
+
+    async def _publish_stopped(self, stream_id: str, reason: str) -> None:
         now = time.time()
         db = self.ctx.db
-        reason = publisher.end_reason
 
         def record() -> list[tuple[str, dict[str, Any]]]:
             stream = state.stream(db)
@@ -120,8 +133,8 @@ class Ingest:
             return store.apply(store.plan({"last_disconnect_time": state.rfc3339(now)}))
 
         await self.ctx.bus.publish_many(
-            [("stream.stopped", {"streamId": publisher.stream_id, "reason": reason})], effect=record)
-        logger.info("stream %s stopped: %s", publisher.stream_id, reason)
+            [("stream.stopped", {"streamId": stream_id, "reason": reason})], effect=record)
+        logger.info("stream %s stopped: %s", stream_id, reason)
 
     def _dropped(self, size: int) -> None:
         logger.warning("the transcoder fell behind: dropped %d bytes of media up to a keyframe", size)
@@ -165,6 +178,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     async with trio.open_nursery() as nursery:
         ingest = Ingest(ctx, nursery)
         await ingest.load_settings()
+        await ingest.clear_stale_stream()
         rtmp_listeners = await trio.open_tcp_listeners(port, host=host)
         relay_listener = await open_unix_listener(sock_path)
         bound = rtmp_listeners[0].socket.getsockname()
