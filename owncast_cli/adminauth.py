@@ -180,10 +180,9 @@ class AdminGate:
         known = self._verified.get(stored)
         return known is not None and hmac.compare_digest(known, self._digest(password))
 
-    async def check_password(self, password: str, stored: str | None = None) -> bool:
+    async def check_password(self, password: str) -> bool:
         """Compare with the stored admin password (bcrypt), in constant time."""
-        if stored is None:
-            stored = await self._stored_hash()
+        stored = await self._stored_hash()
         if self._remembered(stored, password):
             return True
         digest = self._digest(password)
@@ -224,6 +223,7 @@ class AdminGate:
             await turn.lock.acquire()
         finally:  # also when the client went away while waiting
             turn.waiting -= 1
+            self._forget_if_idle(address, turn)
         try:
             ok = await self.check_password(password) and user_ok
             if ok:
@@ -236,8 +236,12 @@ class AdminGate:
             return Outcome.DENIED
         finally:
             turn.lock.release()
-            if not turn.lock.locked() and not turn.waiting and self._turns.get(address) is turn:
-                del self._turns[address]
+            self._forget_if_idle(address, turn)
+
+    def _forget_if_idle(self, address: str, turn: _Turn) -> None:
+        # The entry lives while a check runs or waits: memory grows with addresses in flight only.
+        if not turn.lock.locked() and not turn.waiting and self._turns.get(address) is turn:
+            del self._turns[address]
 
 
 def _matches(stored: str, password: str) -> bool:
