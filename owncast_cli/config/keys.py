@@ -94,7 +94,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("stream_timeout_seconds", N, 10.0, v.number(1, 600), "A stream with no media for this long is considered stopped."),
     ConfigKey("rtmp_buffer_budget_bytes", I, 32 << 20, v.integer(64 << 10, 1 << 30), "Bytes all RTMP connections together may hold in partial messages; over it the newest connection (never the live one) is closed."),
     # Video.
-    ConfigKey("ffmpeg_path", S, "", v.text(4096, single_line=True), "Path to ffmpeg; empty to auto-detect.", live=False),
+    ConfigKey("ffmpeg_path", S, "", v.executable, "Path to ffmpeg; empty to auto-detect.", live=False),
     ConfigKey("video_codec", S, "libx264", v.one_of("libx264", "h264_nvenc", "h264_vaapi", "h264_qsv", "h264_videotoolbox", "h264_v4l2m2m", "h264_omx"), "H.264 encoder used for video variants."),
     ConfigKey("video_latency_level", I, 2, v.clamped_latency, "Latency level 0-4 (segment length and playlist size)."),
     ConfigKey("video_stream_output_variants", J, [d.DEFAULT_VARIANT], v.video_variants, "Output video variants."),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamHealth
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -115,7 +116,7 @@ class PlaybackMetrics:
         window, self.window = self.window, {}
         health = aggregate(window)
         db = self.ctx.db
-        await self.ctx.bus.publish_many([("stream.health", health)],
+        await self.ctx.bus.publish_many([StreamHealth.from_data(health)],
                                         effect=lambda: state.put(db, HEALTH_KEY, health))
         return health
 

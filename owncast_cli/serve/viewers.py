@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamStarted, ViewersChanged
 from owncast_cli.config.store import Change, ConfigStore
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ class Viewers:
             # Internal counters: the viewers.changed event carries them, not config.changed.
             store.apply(peaks)
 
-        await self.ctx.bus.publish_many([("viewers.changed", dict(counts))], effect=write)
+        changed = ViewersChanged(counts["current"], counts["sessionPeak"], counts["overallPeak"])
+        await self.ctx.bus.publish_many([changed], effect=write)
         self.counts = counts
 
     async def reset_session(self) -> None:
@@ -141,7 +143,7 @@ class Viewers:
                 await self.flush()
 
     async def _watch_stream(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        async with self.ctx.bus.subscribe(types=["stream.started"]) as sub:
+        async with self.ctx.bus.subscribe(types=[StreamStarted]) as sub:
             task_status.started()
             async for _event in sub:
                 await self.reset_session()

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from owncast_cli import state
-from owncast_cli.bus.events import Event
+from owncast_cli.bus.catalog import (
+    StreamStarted,
+    StreamStopped,
+    TranscodeCleared,
+    TranscodeHealth,
+    TranscodeStarted,
+    TranscodeStorageError,
+    TranscodeWarning,
+)
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegError, FFmpegInfo, load_ffmpeg
 from owncast_cli.transcode import health
-from owncast_cli.transcode.offline import OfflineClip, resolve_clip
+from owncast_cli.transcode.offline import OfflineClip, OfflineClipError, resolve_clip
 from owncast_cli.transcode.plan import Plan, plan_from_config
 from owncast_cli.transcode.playlists import clear_hls_dir
 from owncast_cli.transcode.session import Paths, Session, StreamInfo
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.transcode")
 
-STREAM_EVENTS = ("stream.started", "stream.stopped")
+STREAM_EVENTS = (StreamStarted, StreamStopped)
 #: On SIGTERM ffmpeg gets this long to finish its segment (the runner's grace period is 3 s).
 SHUTDOWN_SECONDS = 2.5
 
@@ -48,8 +56,8 @@ class Transcoder:
         self.storage: Storage | None = None  # the storage of the last stream, until cleared
         self._cleanup: trio.CancelScope | None = None
 
-    async def publish(self, type_: str, data: dict[str, Any]) -> None:
-        await self.ctx.bus.publish(type_, data)
+    async def publish(self, event: BusEvent) -> None:
+        await self.ctx.bus.publish(event)
 
     async def record_health(self, data: dict[str, Any]) -> None:
         db = self.ctx.db
@@ -57,31 +65,26 @@ class Transcoder:
         def effect() -> None:
             state.put(db, health.HEALTH_STATE_KEY, data)
 
-        await self.ctx.bus.publish_many([("transcode.health", data)], effect=effect)
+        await self.ctx.bus.publish_many([TranscodeHealth.from_data(data)], effect=effect)
 
     # --- events -------------------------------------------------------------------------------
 
-    async def handle(self, event: Event) -> None:
-        if event.type == "stream.started":
-            await self.start(StreamInfo.from_event(event.data), resume=False)
-        elif event.type == "stream.stopped" and self.session is not None:
-            if event.data.get("streamId") in (None, self.session.stream.stream_id):
+    async def handle(self, event: BusEvent) -> None:
+        if isinstance(event, StreamStarted):
+            await self.start(StreamInfo.from_event(event), resume=False)
+        elif isinstance(event, StreamStopped) and self.session is not None:
+            if event.stream_id == self.session.stream.stream_id:
                 self.session.end()
 
     async def resume_if_live(self) -> None:
         """After a restart of this daemon mid-stream, pick the stream up and continue its playlists."""
         db = self.ctx.db
-
-        def last_start() -> dict[str, Any] | None:
-            if not state.stream(db).get("online"):
-                return None
-            rows = db.execute("SELECT data FROM events WHERE type = 'stream.started' ORDER BY id DESC LIMIT 1")
-            return json.loads(rows[0][0]) if rows else None
-
-        data = await db.run(last_start)
-        if data is not None:
-            logger.info("stream %s is live: resuming its transcode", data.get("streamId"))
-            await self.start(StreamInfo.from_event(data), resume=True)
+        if not await db.run(lambda: state.stream(db).get("online")):
+            return
+        started = await self.ctx.bus.latest(StreamStarted)
+        if started is not None:
+            logger.info("stream %s is live: resuming its transcode", started.stream_id)
+            await self.start(StreamInfo.from_event(started), resume=True)
 
     async def start(self, stream: StreamInfo, *, resume: bool) -> None:
         if self.session is not None:
@@ -94,7 +97,7 @@ class Transcoder:
         plan = plan_from_config(values, self.ffmpeg)
         if plan.warning:
             logger.error("%s", plan.warning)
-            await self.publish("transcode.warning", {"streamId": stream.stream_id, "message": plan.warning})
+            await self.publish(TranscodeWarning(stream.stream_id, plan.warning))
         if not resume:
             await self._clear_previous()
         storage = await self._open_storage(values, plan, stream)
@@ -104,9 +107,9 @@ class Transcoder:
         session = Session(ffmpeg=self.ffmpeg, plan=plan, stream=stream, storage=storage, paths=self.paths,
                           publish=self.publish, record_health=self.record_health, clip=clip.get, resume=resume)
         self.session = session
-        await self.publish("transcode.started", {
-            "streamId": stream.stream_id, "variants": [v.to_json() for v in plan.variants],
-            "latencyLevel": plan.latency.level, "codec": plan.codec, "storage": storage.name})
+        await self.publish(TranscodeStarted(
+            stream_id=stream.stream_id, variants=[v.to_json() for v in plan.variants],
+            latency_level=plan.latency.level, codec=plan.codec, storage=storage.name))
         self.nursery.start_soon(self._run, session)
 
     async def _run(self, session: Session) -> None:
@@ -124,7 +127,7 @@ class Transcoder:
             await trio.sleep(delay)
             await self._clear(storage)
             logger.info("offline for %.0fs: HLS files cleared", delay)
-            await self.publish("transcode.cleared", {"afterSeconds": delay})
+            await self.publish(TranscodeCleared(delay))
 
     async def _clear_previous(self) -> None:
         if self.storage is not None:
@@ -146,19 +149,19 @@ class Transcoder:
         endpoint = str(values.get("video_serving_endpoint") or "")
         local = LocalStorage(self.paths.hls_dir, plan.latency.segment_count, endpoint)
         await local.start()
-        s3: dict[str, Any] = dict(values.get("s3_storage_config") or {})  # type: ignore[call-overload]
+        s3: dict[str, Any] = dict(values.get("s3_storage_config") or {})
         if not s3.get("enabled"):
             return local
         remote = S3Storage(s3, self.paths.hls_dir, segment_seconds=plan.latency.seconds_per_segment,
                            segment_count=plan.latency.segment_count, video_serving_endpoint=endpoint,
                            warn=lambda message: self.nursery.start_soon(
-                               self.publish, "transcode.warning", {"streamId": stream.stream_id, "message": message}))
+                               self.publish, TranscodeWarning(stream.stream_id, message)))
         try:
             await remote.start()
         except StorageError as exc:
             message = str(exc)
             logger.error("S3 storage unusable: %s; serving HLS from local storage instead", message)
-            await self.publish("transcode.storage_error", {"storage": "s3", "message": message, "fallback": "local"})
+            await self.publish(TranscodeStorageError("s3", message, "local"))
             return local
         return remote
 
@@ -171,7 +174,11 @@ class Transcoder:
 
 
 class _ClipCache:
-    """Resolves the offline clip in the background when a stream starts, so the end is quick."""
+    """Resolves the offline clip in the background when a stream starts, so the end is quick.
+
+    The clip is optional: when it cannot be made, one warning names the ffmpeg and the
+    reason, and the stream still ends properly (its playlists get ``#EXT-X-ENDLIST``).
+    """
 
     def __init__(self, transcoder: Transcoder, plan: Plan, configured: str) -> None:
         self.transcoder = transcoder
@@ -179,37 +186,39 @@ class _ClipCache:
         self.configured = configured
         self.ready = trio.Event()
         self.clip: OfflineClip | None = None
-        self.error: BaseException | None = None
 
     async def prepare(self) -> None:
         t = self.transcoder
         try:
             self.clip, notice = await trio.to_thread.run_sync(
-                resolve_clip, t.ffmpeg.path, self.configured, t.paths.tmp_dir, self.seconds)
+                resolve_clip, t.ffmpeg, self.configured, t.paths.tmp_dir, self.seconds)
             if notice:  # the configured clip was refused (ours is used) or cut to a segment's length
                 logger.warning("%s", notice)
-                await t.publish("transcode.warning", {"message": notice})
-        except Exception as exc:
-            self.error = exc
+                await t.publish(TranscodeWarning(None, notice))
+        except (OfflineClipError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, OfflineClipError) else f"{t.ffmpeg.name}: the offline clip: {exc}"
+            message = f"{reason}; streams end without an offline clip"
+            logger.warning("%s", message)
+            await t.publish(TranscodeWarning(None, message))
         finally:
             self.ready.set()
 
-    async def get(self) -> OfflineClip:
+    async def get(self) -> OfflineClip | None:
         await self.ready.wait()
-        if self.clip is None:
-            raise TranscodeError(f"no offline clip: {self.error}")
         return self.clip
 
 
 async def check_ffmpeg(ctx: Context) -> FFmpegInfo:
-    """Find and check ffmpeg, and publish what it supports (admin ``supportedCodecs``).
+    """Find ffmpeg, learn what it can do, and record it (``owncast status``, admin ``supportedCodecs``).
 
     Raises:
         TranscodeError: no usable ffmpeg; the message says how to fix it.
     """
     configured = str(await ctx.get_config("ffmpeg_path") or "")
+    flag = ctx.settings.ffmpeg
     try:
-        info = await trio.to_thread.run_sync(lambda: load_ffmpeg(configured or None))
+        info = await trio.to_thread.run_sync(lambda: load_ffmpeg(
+            configured or None, flag_path=flag, cache_dir=ctx.settings.tmp_dir))
     except FFmpegError as exc:
         raise TranscodeError(str(exc)) from None
     described = {"ffmpegPath": info.path, "ffmpegVersion": info.version, "source": info.source.value,
@@ -222,7 +231,7 @@ async def check_ffmpeg(ctx: Context) -> FFmpegInfo:
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     ffmpeg = await check_ffmpeg(ctx)
     ctx.settings.hls_dir.mkdir(parents=True, exist_ok=True)
-    logger.info("ffmpeg %s (%s) at %s; encoders: %s", ffmpeg.version, ffmpeg.source.value, ffmpeg.path,
+    logger.info("ffmpeg %s at %s (from %s); encoders: %s", ffmpeg.version, ffmpeg.path, ffmpeg.source.described,
                 ", ".join(c.value for c in ffmpeg.h264_encoders))
     async with trio.open_nursery() as nursery:
         transcoder = Transcoder(ctx, ffmpeg, nursery)
@@ -231,8 +240,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
             task_status.started([f"ffmpeg {ffmpeg.version}", f"reads unix:{transcoder.paths.ingest_socket}"])
 
             async def consume() -> None:
-                async for event in sub:
-                    await transcoder.handle(event)
+                async for _event, body in sub.decoded():
+                    await transcoder.handle(body)
 
             nursery.start_soon(consume)
             await ctx.stopping.wait()

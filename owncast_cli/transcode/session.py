@@ -13,6 +13,8 @@ from typing import Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamStarted, TranscodeRestarted, TranscodeSegment, TranscodeStopped, TranscodeStorageError
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.protocols.hls import HlsError, MediaPlaylist, parse_master_playlist, parse_media_playlist
 from owncast_cli.transcode import health
@@ -23,7 +25,7 @@ from owncast_cli.transcode.progress import Progress
 from owncast_cli.transcode.storage import Storage, StorageError
 from owncast_cli.transcode.storage.local import LocalStorage
 from owncast_cli.transcode.supervisor import run_ffmpeg
-from owncast_cli.transcode.thumbnails import INTERVAL_SECONDS, make_thumbnails
+from owncast_cli.transcode.thumbnails import INTERVAL_SECONDS, Thumbnailer
 
 logger = logging.getLogger("owncast.transcode")
 
@@ -36,7 +38,7 @@ RESTART_BACKOFF_FIRST, RESTART_BACKOFF_MAX = 0.5, 10.0
 #: An ffmpeg that ran this long without crashing restarts its backoff afresh.
 STABLE_SECONDS: Final = 30.0
 
-Publish = Callable[[str, dict[str, Any]], Awaitable[None]]
+Publish = Callable[[BusEvent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,8 @@ class StreamInfo:
     has_video: bool = True
 
     @classmethod
-    def from_event(cls, data: dict[str, Any]) -> StreamInfo:
-        return cls(str(data.get("streamId") or "stream"), bool(data.get("hasAudio", True)),
-                   bool(data.get("hasVideo", True)))
+    def from_event(cls, started: StreamStarted) -> StreamInfo:
+        return cls(started.stream_id or "stream", started.has_audio, started.has_video)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Session:
 
     def __init__(self, *, ffmpeg: FFmpegInfo, plan: Plan, stream: StreamInfo, storage: Storage, paths: Paths,
                  publish: Publish, record_health: Callable[[dict[str, Any]], Awaitable[None]],
-                 clip: Callable[[], Awaitable[OfflineClip]], resume: bool = False) -> None:
+                 clip: Callable[[], Awaitable[OfflineClip | None]], resume: bool = False) -> None:
         self.ffmpeg = ffmpeg
         self.plan = plan
         self.stream = stream
@@ -102,7 +103,6 @@ class Session:
         self.ended = trio.Event()  # stream.stopped arrived
         self.done = trio.Event()  # everything finished, offline clip appended (if ended)
         self.restarts = 0
-        self.ffmpeg_pid: int | None = None
         self._shutdown = trio.Event()  # the daemon is stopping: no offline clip, no restart
         self._ffmpeg_done = trio.Event()
         self._new_best_segment = trio.Event()
@@ -167,8 +167,7 @@ class Session:
             delay = min(RESTART_BACKOFF_MAX, RESTART_BACKOFF_FIRST * 2 ** (streak - 1))
             logger.error("ffmpeg exited with %s mid-stream; restart %d in %.1fs (its log: %s)", code,
                          self.restarts, delay, self.paths.log_path)
-            await self.publish("transcode.restarted", {"streamId": self.stream.stream_id, "exitCode": code,
-                                                       "restarts": self.restarts})
+            await self.publish(TranscodeRestarted(self.stream.stream_id, code, self.restarts))
             with trio.move_on_after(delay):
                 await self._shutdown.wait()
             # Continue the same playlists: ffmpeg's append_list adds #EXT-X-DISCONTINUITY.
@@ -250,10 +249,9 @@ class Session:
         if before is not None and before.segments and before.segments[-1].uri == newest.uri:
             return
         self._new_best_segment.set()
-        await self.publish("transcode.segment", {
-            "streamId": self.stream.stream_id, "variant": index, "uri": newest.uri,
-            "duration": newest.duration, "mediaSequence": playlist.media_sequence + len(playlist.segments) - 1,
-        })
+        await self.publish(TranscodeSegment(
+            stream_id=self.stream.stream_id, variant=index, uri=newest.uri, duration=newest.duration,
+            media_sequence=playlist.media_sequence + len(playlist.segments) - 1))
 
     async def _store(self, action: Callable[[], Awaitable[None]]) -> None:
         try:
@@ -267,8 +265,7 @@ class Session:
             return
         self._storage_failed = True
         logger.error("storage %s failed: %s; serving HLS from local storage instead", self.storage.name, message)
-        await self.publish("transcode.storage_error", {"storage": self.storage.name, "message": message,
-                                                       "fallback": "local"})
+        await self.publish(TranscodeStorageError(self.storage.name, message, "local"))
         local = LocalStorage(self.paths.hls_dir, self.plan.latency.segment_count)
         self.storage = local
         if self._master_text is not None:
@@ -280,13 +277,14 @@ class Session:
 
     async def _thumbnails(self, scope: trio.CancelScope) -> None:
         """Owncast's thumbnailer: from the first segment on, every 20 s while live."""
+        thumbnailer = Thumbnailer(self.ffmpeg, self.paths.tmp_dir)
         with scope:
             while True:
                 await self._new_best_segment.wait()
                 self._new_best_segment = trio.Event()
                 segment = self._newest_best_segment()
                 if segment is not None:
-                    await make_thumbnails(self.ffmpeg.path, segment, self.paths.tmp_dir)
+                    await thumbnailer.make(segment)
                 await trio.sleep(INTERVAL_SECONDS)
 
     def _newest_best_segment(self) -> Path | None:
@@ -301,15 +299,15 @@ class Session:
         return None
 
     async def _go_offline(self) -> None:
-        clip = await self.clip()
+        clip = await self.clip()  # None: it could not be made (warned); the playlists still end
         for index in range(len(self.plan.variants)):
             path = variant_playlist(self.paths.hls_dir, index)
-            text = closed_playlist_text(path, clip.uri, clip.duration)
+            text = closed_playlist_text(path, clip, self.plan.latency.seconds_per_segment)
             try:
                 await self.storage.offline(index, clip, path, text)
             except StorageError as exc:
                 await self._fall_back(str(exc))
                 await self.storage.offline(index, clip, path, text)  # local now
-        logger.info("stream %s ended: offline clip appended to %d playlist(s)", self.stream.stream_id,
-                    len(self.plan.variants))
-        await self.publish("transcode.stopped", {"streamId": self.stream.stream_id, "restarts": self.restarts})
+        logger.info("stream %s ended: %d playlist(s) closed%s", self.stream.stream_id, len(self.plan.variants),
+                    " after the offline clip" if clip is not None else " without an offline clip")
+        await self.publish(TranscodeStopped(self.stream.stream_id, self.restarts))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 import trio
 
@@ -15,8 +16,6 @@ from owncast_cli.media.probe import probe_media
 from tests.conftest import OWNCAST, ROOT, RunningServer, owncast
 from tests.ingest.conftest import without_transcoder
 from tests.ingest.live import next_event, publisher, read_flv, tags, watch
-
-import imageio_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 

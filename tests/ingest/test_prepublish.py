@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from owncast_cli.protocols.rtmp import MessageType, UserControlEvent
-from owncast_cli.protocols.rtmp import messages
+from owncast_cli.protocols.rtmp import MessageType, UserControlEvent, messages
 from owncast_cli.protocols.rtmp.chunks import SETUP_MESSAGE_SIZE, ChunkWriter
 from tests.conftest import RunningServer, owncast
 from tests.ingest.conftest import without_transcoder

@@ -12,8 +12,8 @@ from owncast_cli.protocols.rtmp import (
     PublishRequested,
     RTMPPublishClient,
     RTMPServerConnection,
+    messages,
 )
-from owncast_cli.protocols.rtmp import messages
 from owncast_cli.protocols.rtmp.handshake import BLOCK_SIZE
 
 

@@ -24,10 +24,10 @@ from owncast_cli.protocols.rtmp import (
     PublishRequested,
     RTMPProtocolError,
     RTMPServerConnection,
+    messages,
     parse_audio_tag,
     parse_video_tag,
 )
-from owncast_cli.protocols.rtmp import messages
 from owncast_cli.protocols.rtmp.chunks import MAX_MESSAGE_SIZE, SETUP_MESSAGE_SIZE
 from owncast_cli.protocols.rtmp.handshake import BLOCK_SIZE
 
