@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import trio
 from hypercorn.config import Config
 
+from owncast_cli.bodyfirst import body_first
 from owncast_cli.serve import frontdoor
-from owncast_cli.serve.app import Services, create_app
+from owncast_cli.serve.app import MAX_BODY, Services, create_app
 from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
@@ -38,7 +39,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config.keep_alive_timeout = 30
     services = Services.create(ctx)
     proxy = UnixProxy(ctx)
-    app = Dispatcher(ctx, create_app(ctx, services), proxy)
+    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy), MAX_BODY)
 
     def playlist_fetched(peer: str, headers: dict[str, str]) -> None:
         services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))
