@@ -50,6 +50,7 @@ class ConfigValues:
     stream_keys: list[StreamKey]
     stream_takeover_grace_seconds: float
     stream_timeout_seconds: float
+    rtmp_buffer_budget_bytes: int
     ffmpeg_path: str
     video_codec: str
     video_latency_level: int
