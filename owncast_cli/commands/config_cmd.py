@@ -35,7 +35,7 @@ def list_command(settings: Settings, as_json: bool, show_secrets: bool) -> None:
     db = open_db(settings)
     store = ConfigStore(db)
     values = store.all()
-    stored = {row[0] for row in db.execute("SELECT key FROM datastore")}
+    stored = {name for name in values if store.is_set(name)}
     shown = {k: v if show_secrets else display(k, v) for k, v in values.items()}
     if as_json:
         click.echo(json.dumps(shown, indent=2))

@@ -16,6 +16,7 @@ import trio
 from quart import Response
 
 from owncast_cli import __version__, state
+from owncast_cli.bus import log
 from owncast_cli.serve.admin.metrics import hardware
 from owncast_cli.serve.admin.status import TRANSCODE_HEALTH_KEY
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
@@ -67,7 +68,7 @@ def _read(db: Database) -> dict[str, Any]:
         "transcode": state.get(db, TRANSCODE_HEALTH_KEY) or {},
         "users": db.execute("SELECT COUNT(*) FROM users WHERE type != 'API'")[0][0],
         "messages": db.execute("SELECT COUNT(*) FROM messages")[0][0],
-        "events": db.execute("SELECT COALESCE(MAX(id), 0) FROM events")[0][0],
+        "events": log.last_id(db),
     }
 
 

@@ -1,0 +1,51 @@
+"""The ``webhooks`` table: outbound webhooks the admin created (delivered by the notify daemon)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import peewee
+from playhouse.sqlite_ext import JSONField
+
+from owncast_cli.repos.base import Model
+
+if TYPE_CHECKING:
+    from owncast_cli.db import Database
+
+
+class Webhook(Model):
+    id = peewee.AutoField()
+    url = peewee.TextField()
+    events = JSONField()  # Owncast's event type names, a JSON list
+    secret = peewee.TextField(default="")
+    timestamp = peewee.FloatField()
+    last_used = peewee.FloatField(null=True)
+
+    class Meta:
+        table_name = "webhooks"
+
+
+def all_webhooks(db: Database) -> list[Webhook]:
+    """Every webhook, oldest first."""
+    return list(Webhook.select().order_by(Webhook.id).bind(db.peewee))
+
+
+def create(db: Database, url: str, events: list[str], secret: str, now: float) -> Webhook:
+    """Add a webhook; returns it with its new id."""
+    webhook_id = Webhook.insert(url=url, events=events, secret=secret, timestamp=now).bind(db.peewee).execute()
+    return Webhook(id=webhook_id, url=url, events=events, secret=secret, timestamp=now, last_used=None)
+
+
+def delete(db: Database, webhook_id: int) -> bool:
+    """Remove a webhook; False when there was none with that id."""
+    return bool(Webhook.delete().where(Webhook.id == webhook_id).bind(db.peewee).execute())
+
+
+def subscribed(db: Database, event_type: str) -> list[Webhook]:
+    """The webhooks that asked for ``event_type`` (an Owncast WebhookEventType), oldest first."""
+    return [hook for hook in all_webhooks(db) if event_type in hook.events]
+
+
+def mark_used(db: Database, webhook_id: int, now: float) -> None:
+    """Record a delivery to the webhook (``lastUsed`` in the admin API)."""
+    Webhook.update(last_used=now).where(Webhook.id == webhook_id).bind(db.peewee).execute()
