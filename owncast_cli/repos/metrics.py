@@ -50,7 +50,7 @@ def series(db: Database, name: str, since: float) -> list[tuple[float, float]]:
     """(ts, value) of one series from ``since`` on, oldest first."""
     query = (MetricSample.select(MetricSample.ts, MetricSample.value)
              .where((MetricSample.name == name) & (MetricSample.ts >= since)).order_by(MetricSample.ts))
-    return list(query.bind(db.peewee).tuples())
+    return [(float(ts), float(value)) for ts, value in query.bind(db.peewee).tuples().iterator()]
 
 
 def add_playback_reports(db: Database, reports: Iterable[tuple[float, str, dict[str, float]]], *,
