@@ -12,13 +12,15 @@ import os
 import signal
 import socket
 import subprocess
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trio
 
 from owncast_cli.daemons.records import all_records
+from owncast_cli.daemons.registry import DAEMONS
 from owncast_cli.db import open_database
 from tests.conftest import OWNCAST, ROOT
 
@@ -30,6 +32,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def next_matching(sub: Any, want: Callable[[Any], bool], timeout: float = 30.0) -> Any:
+    """The next event of a bus subscription (``tests.ingest.live.watch``) for which ``want`` holds."""
+    with trio.fail_after(timeout):
+        async for event in sub:
+            if want(event):
+                return event
+    raise AssertionError("the bus subscription ended")
 
 
 class DaemonProcess:
@@ -131,6 +142,12 @@ class Cluster:
         self.processes.append(process)
         await process.start()
         return process
+
+    async def start_apart(self, *, web_port: int, rtmp_port: int) -> dict[str, DaemonProcess]:
+        """Every daemon as its own process in run-all's start order, as ``owncast.target`` runs them."""
+        flags = {"serve": ("--webserverip", "127.0.0.1", "--webserverport", str(web_port)),
+                 "ingest": ("--rtmpport", str(rtmp_port))}
+        return {name: await self.start(name, *flags.get(name, ())) for name in DAEMONS}
 
     def detail(self, daemon: str) -> str:
         """What a daemon recorded when it bound (its addresses), from the shared database."""

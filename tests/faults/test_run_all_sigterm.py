@@ -14,8 +14,7 @@ import trio
 from owncast_cli.bus import log
 from owncast_cli.db import open_database
 from owncast_cli.repos import backup
-from tests.faults.conftest import Cluster, free_port
-from tests.faults.test_serve_sigkill import next_matching
+from tests.faults.conftest import Cluster, free_port, next_matching
 from tests.faults.traffic import Chatter, history
 from tests.ingest.live import watch
 

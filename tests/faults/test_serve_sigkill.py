@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import trio
 
-from tests.faults.conftest import Cluster, free_port
+from tests.faults.conftest import Cluster, free_port, next_matching
 from tests.faults.traffic import Chatter, history, viewer
 from tests.ingest.live import watch
 
@@ -16,21 +13,9 @@ ADMIN = ("admin", "abc123")
 VIEWERS = 3
 
 
-async def next_matching(sub: Any, want: Callable[[Any], bool], timeout: float = 30.0) -> Any:
-    """The next bus event for which ``want`` is true."""
-    with trio.fail_after(timeout):
-        async for event in sub:
-            if want(event):
-                return event
-    raise AssertionError("the bus subscription ended")
-
-
 async def test_sigkill_serve_keeps_viewer_counts_config_and_hls(cluster: Cluster) -> None:
     port = free_port()
-    serve = await cluster.start("serve", "--webserverip", "127.0.0.1", "--webserverport", str(port))
-    await cluster.start("ingest", "--rtmpport", str(free_port()))
-    await cluster.start("transcode")
-    await cluster.start("chat")
+    serve = (await cluster.start_apart(web_port=port, rtmp_port=free_port()))["serve"]
     base = f"http://127.0.0.1:{port}"
     assert cluster.base_url() == base
 
