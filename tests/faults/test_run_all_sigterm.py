@@ -32,7 +32,7 @@ def owncast_event(event, settings):
     with (datadir / "delivered.txt").open("a") as fh:
         fh.write(f"{event['id']}\\n")
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.setblocking(False)  # a full queue (the test is not listening yet) must not block
+        sock.setblocking(False)  # a full queue must not block the hook
         try:
             sock.sendto(str(event["id"]).encode(), str(datadir / "delivered.sock"))
         except OSError:
@@ -53,10 +53,25 @@ def event_ids(datadir: Path, first: int) -> list[int]:
         db.close()
 
 
-async def deliveries_up_to(sock: trio.socket.SocketType, last: int, timeout: float = 20.0) -> None:
-    with trio.fail_after(timeout):
-        while int(await sock.recv(64)) < last:
-            pass
+class Deliveries:
+    """The recorder plugin's datagrams, read as they come (a full queue would drop new ones)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.highest, self._moved = path, 0, trio.Event()
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        with trio.socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            await sock.bind(str(self.path))
+            task_status.started()
+            while True:
+                self.highest = max(self.highest, int(await sock.recv(64)))
+                self._moved.set()
+                self._moved = trio.Event()
+
+    async def reach(self, event_id: int, timeout: float = 20.0) -> None:
+        with trio.fail_after(timeout):
+            while self.highest < event_id:
+                await self._moved.wait()
 
 
 async def test_sigterm_run_all_mid_stream(cluster: Cluster) -> None:
@@ -68,8 +83,9 @@ async def test_sigterm_run_all_mid_stream(cluster: Cluster) -> None:
     args = ("--webserverip", "127.0.0.1", "--webserverport", str(port), "--rtmpport", str(free_port()),
             "--plugins-dir", str(plugins))
     base = f"http://127.0.0.1:{port}"
-    with trio.socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as deliveries:
-        await deliveries.bind(str(datadir / "delivered.sock"))
+    deliveries = Deliveries(datadir / "delivered.sock")
+    async with trio.open_nursery() as background:
+        await background.start(deliveries.run)
         run_all = await cluster.start("run-all", *args)
         async with watch(datadir, "stream.started", "stream.stopped", "transcode.segment", "chat.message") as bus:
             async with trio.open_nursery() as traffic:
@@ -103,8 +119,9 @@ async def test_sigterm_run_all_mid_stream(cluster: Cluster) -> None:
             assert before and before[-1] < last
 
             await run_all.start()
-            await deliveries_up_to(deliveries, last)
+            await deliveries.reach(last)
             await next_matching(bus, lambda e: e.type == "chat.message" and "sent while down" in json.dumps(e.data))
+        background.cancel_scope.cancel()
 
     # The plugins' durable cursor: every event once, in order, across the stop.
     after = delivered(datadir)
