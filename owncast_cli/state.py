@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 STREAM = "stream"
 VIEWERS = "viewers"
+#: The ``streamId`` whose session the viewers' session peak counts (serve writes it with the peak).
+VIEWERS_SESSION = "viewers_session"
 #: ``{"clients": n}``: connected chat websockets, written by chat for the admin API and metrics.
 CHAT = "chat"
 

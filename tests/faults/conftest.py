@@ -170,15 +170,20 @@ class Cluster:
         self.helpers.append(process)
         return process
 
+    @staticmethod
+    def kill_group(process: trio.Process) -> None:
+        """SIGKILL a helper and its children (publish-test's ffmpeg), as a crashed encoder."""
+        if process.returncode is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     def cleanup(self) -> None:
         for process in self.processes:
             process.cleanup()
         for helper in self.helpers:
-            if helper.returncode is None:
-                try:
-                    os.killpg(helper.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            self.kill_group(helper)
 
     def logs(self) -> str:
         """Every process's output, for assertion messages."""

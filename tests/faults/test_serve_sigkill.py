@@ -74,3 +74,31 @@ async def test_sigkill_serve_keeps_viewer_counts_config_and_hls(cluster: Cluster
             missing = [body for body in chatter.echoed if body not in said]
             assert not missing, f"{chatter.name}'s echoed messages missing from history: {missing}"
         nursery.cancel_scope.cancel()
+
+
+async def test_a_stream_started_while_serve_was_down_begins_a_new_session_peak(cluster: Cluster) -> None:
+    port = free_port()
+    serve = (await cluster.start_apart(web_port=port, rtmp_port=free_port()))["serve"]
+    base = f"http://127.0.0.1:{port}"
+    async with watch(cluster.datadir, "stream.started", "stream.stopped", "viewers.changed") as bus:
+        publisher = await cluster.publish_test()
+        await next_matching(bus, lambda e: e.type == "stream.started")
+        async with trio.open_nursery() as viewers:
+            for n in range(VIEWERS):
+                viewers.start_soon(viewer, lambda: base, f"fault-viewer-{n}")
+            await next_matching(bus, lambda e: e.type == "viewers.changed" and e.data["current"] == VIEWERS)
+            viewers.cancel_scope.cancel()
+
+        assert await serve.kill() == -9
+        cluster.kill_group(publisher)
+        await next_matching(bus, lambda e: e.type == "stream.stopped")
+        await cluster.publish_test()
+        await next_matching(bus, lambda e: e.type == "stream.started")
+        await serve.start()
+
+        # Nobody watches the new stream yet: its session peak starts again; the overall peak stays.
+        async with httpx.AsyncClient(base_url=base, auth=ADMIN, timeout=10) as admin:
+            status = (await admin.get("/api/admin/status")).json()
+        assert status["online"] is True
+        assert (status["viewerCount"], status["sessionPeakViewerCount"], status["overallPeakViewerCount"]) == (
+            0, 0, VIEWERS)
