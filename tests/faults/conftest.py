@@ -27,13 +27,6 @@ from tests.conftest import OWNCAST, ROOT
 READY_TIMEOUT = 30.0
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now, so a restarted daemon can bind the same one."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def next_matching(sub: Any, want: Callable[[Any], bool], timeout: float = 30.0) -> Any:
     """The next event of a bus subscription (``tests.ingest.live.watch``) for which ``want`` holds."""
     with trio.fail_after(timeout):
@@ -143,11 +136,23 @@ class Cluster:
         await process.start()
         return process
 
-    async def start_apart(self, *, web_port: int, rtmp_port: int) -> dict[str, DaemonProcess]:
-        """Every daemon as its own process in run-all's start order, as ``owncast.target`` runs them."""
-        flags = {"serve": ("--webserverip", "127.0.0.1", "--webserverport", str(web_port)),
-                 "ingest": ("--rtmpport", str(rtmp_port))}
-        return {name: await self.start(name, *flags.get(name, ())) for name in DAEMONS}
+    async def start_apart(self) -> dict[str, DaemonProcess]:
+        """Every daemon as its own process in run-all's start order, as ``owncast.target`` runs them.
+
+        Ports are the kernel's choice (0): a port picked in advance can be taken by any outgoing
+        connection meanwhile. serve restarts on the port it got (:meth:`pin_web_port`).
+        """
+        flags = {"serve": ("--webserverip", "127.0.0.1", "--webserverport", "0"), "ingest": ("--rtmpport", "0")}
+        started = {name: await self.start(name, *flags.get(name, ())) for name in DAEMONS}
+        self.pin_web_port(started["serve"])
+        return started
+
+    def pin_web_port(self, process: DaemonProcess) -> str:
+        """Make ``process`` (serve or run-all) restart on the HTTP port it bound; its base URL."""
+        base = self.base_url()
+        at = process.argv.index("--webserverport") + 1
+        process.argv[at] = base.rsplit(":", 1)[1]
+        return base
 
     def detail(self, daemon: str) -> str:
         """What a daemon recorded when it bound (its addresses), from the shared database."""

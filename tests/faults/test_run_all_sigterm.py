@@ -14,7 +14,7 @@ import trio
 from owncast_cli.bus import log
 from owncast_cli.db import open_database
 from owncast_cli.repos import backup
-from tests.faults.conftest import Cluster, free_port, next_matching
+from tests.faults.conftest import Cluster, next_matching
 from tests.faults.traffic import Chatter, history
 from tests.ingest.live import watch
 
@@ -79,14 +79,12 @@ async def test_sigterm_run_all_mid_stream(cluster: Cluster) -> None:
     plugins = datadir / "plugins"
     plugins.mkdir()
     (plugins / "recorder.py").write_text(RECORDER)
-    port = free_port()
-    args = ("--webserverip", "127.0.0.1", "--webserverport", str(port), "--rtmpport", str(free_port()),
-            "--plugins-dir", str(plugins))
-    base = f"http://127.0.0.1:{port}"
     deliveries = Deliveries(datadir / "delivered.sock")
     async with trio.open_nursery() as background:
         await background.start(deliveries.run)
-        run_all = await cluster.start("run-all", *args)
+        run_all = await cluster.start("run-all", "--webserverip", "127.0.0.1", "--webserverport", "0",
+                                      "--rtmpport", "0", "--plugins-dir", str(plugins))
+        base = cluster.pin_web_port(run_all)
         async with watch(datadir, "stream.started", "stream.stopped", "transcode.segment", "chat.message") as bus:
             async with trio.open_nursery() as traffic:
                 await cluster.publish_test()

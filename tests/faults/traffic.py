@@ -6,8 +6,9 @@ and keep a record of what reached them so a test can check that nothing was lost
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import trio
 from trio_websocket import ConnectionClosed, HandshakeError
 
 from tests.chat.wsclient import ChatClient, chat_client, register
+from tests.ingest.live import watch
 
 #: The page's reconnect delay: how long a client waits before trying a server that went away.
 RETRY_SECONDS = 0.25
@@ -74,6 +76,17 @@ class Chatter:
 def _text(body: str) -> str:
     """The message text of a rendered chat body (``<p>alice 3</p>``)."""
     return body.removeprefix("<p>").removesuffix("</p>")
+
+
+async def recorded(datadir: Path, bodies: Iterable[str], timeout: float = 15.0) -> None:
+    """Until chat has committed a ``chat.message`` bus event (with its history row) for each text."""
+    pending = set(bodies)
+    with trio.fail_after(timeout):
+        async with watch(datadir, "chat.message") as bus:
+            async for event in bus:
+                pending.discard(_text(event.data["body"]))
+                if not pending:
+                    return
 
 
 async def history(base_url: str, user: dict[str, Any]) -> list[str]:
