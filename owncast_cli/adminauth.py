@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import time
@@ -31,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 import trio
+
+from owncast_cli.repos import users
 
 if TYPE_CHECKING:
     from quart import Quart
@@ -210,17 +211,10 @@ def integration_for_token(db: Database, token: str, scope: str, now: float) -> I
     """The enabled API user holding ``scope`` whose token this is; marks the token used. Sync."""
     if not token:
         return None
-    rows = db.execute(
-        "SELECT u.id, u.display_name, u.scopes FROM users u JOIN user_access_tokens t ON t.user_id = u.id "
-        "WHERE t.token = ? AND u.type = 'API' AND u.disabled_at IS NULL", (token,))
-    if not rows:
+    user = users.integration_user(db, token, scope, now)
+    if user is None:
         return None
-    user_id, name, scopes_text = rows[0]
-    scopes = tuple(json.loads(scopes_text or "[]"))
-    if scope not in scopes:
-        return None
-    db.execute("UPDATE users SET last_used = ? WHERE id = ?", (now, user_id))
-    return Integration(user_id, name, scopes)
+    return Integration(user.id, user.display_name, user.scopes)
 
 
 # --- quart wiring ---------------------------------------------------------------------------------

@@ -6,24 +6,32 @@ import json
 import logging
 import os
 import socket as _socket
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import trio
 
+from owncast_cli.bus import catalog  # noqa: F401  (registers every event type before a decode)
 from owncast_cli.bus import log
 from owncast_cli.bus.events import Event
+from owncast_cli.bus.eventtype import BusEvent, decode
 from owncast_cli.bus.push import Pusher, bus_dir
+
+if TYPE_CHECKING:
+    from owncast_cli.db import Database
 
 logger = logging.getLogger("owncast.bus")
 
-Items = list[tuple[str, dict[str, Any]]]
+E = TypeVar("E", bound=BusEvent)
 #: A unit of work run inside the publish transaction; returns more events to append.
-Effect = Callable[[], Items | None]
+Effect = Callable[[], Sequence[BusEvent] | None]
+#: A subscription's filter: event classes, or type names from a user (``events tail --type``).
+TypeFilter = Iterable[type[BusEvent] | str]
 
 #: How often an idle subscriber checks the log for events whose wake-up datagram was lost.
 POLL_INTERVAL = 1.0
@@ -32,7 +40,7 @@ CATCH_UP_BATCH = 1000
 
 @dataclass
 class _Request:
-    items: Items
+    items: list[BusEvent]
     effect: Effect | None
     done: trio.Event = field(default_factory=trio.Event)
     result: list[Event] | None = None
@@ -47,11 +55,11 @@ class Subscription:
     in the same transaction as the acknowledgement: effects then apply exactly once.
     """
 
-    def __init__(self, bus: Bus, name: str | None, after_id: int, types: Iterable[str] | None) -> None:
+    def __init__(self, bus: Bus, name: str | None, after_id: int, types: TypeFilter | None) -> None:
         self.bus = bus
         self.name = name
         self.last_seen = after_id
-        self.types = frozenset(types) if types else None
+        self.types = frozenset(t if isinstance(t, str) else t.TYPE for t in types) if types else None
         self._send, self._recv = trio.open_memory_channel[Event | int](256)
         self._pending: deque[Event] = deque()
         self._behind = True  # catch up from the log before trusting live events
@@ -76,7 +84,7 @@ class Subscription:
                 await self._catch_up()
                 continue
             item: Event | int | None = None
-            with trio.move_on_after(POLL_INTERVAL):
+            with trio.move_on_after(self.bus.poll_interval):
                 item = await self._recv.receive()
             if item is None or isinstance(item, int):
                 self._behind = True
@@ -87,6 +95,14 @@ class Subscription:
                 self._behind = True  # a gap: read the missing ids from the log
                 continue
             self._pending.append(item)
+
+    def decoded(self) -> Decoded:
+        """The same events as typed ones: ``async for event, body in sub.decoded()``.
+
+        An event of an unknown type or with malformed data is logged and skipped (and still
+        counts as seen), so one bad record never stops a subscriber.
+        """
+        return Decoded(self)
 
     async def _catch_up(self) -> None:
         after = self.last_seen
@@ -108,13 +124,37 @@ class Subscription:
         await db.run_write(work)
 
 
-class Bus:
-    """One per process: publishes with group commit and fans events out to subscribers."""
+class Decoded:
+    """An async iterator of ``(event, typed body)`` over a subscription (see ``decoded()``)."""
 
-    def __init__(self, db: Any, run_dir: Path, source: str) -> None:
+    def __init__(self, sub: Subscription) -> None:
+        self.sub = sub
+
+    def __aiter__(self) -> Decoded:
+        return self
+
+    async def __anext__(self) -> tuple[Event, BusEvent]:
+        while True:
+            event = await self.sub.__anext__()
+            body = decode(event.type, event.data, event_id=event.id)
+            if body is not None:
+                return event, body
+
+
+class Bus:
+    """One per process: publishes with group commit and fans events out to subscribers.
+
+    ``clock`` stamps events (wall-clock seconds); waits use trio's clock, so a test's
+    ``MockClock`` drives both the idle poll and the owed wake-ups.
+    """
+
+    def __init__(self, db: Database, run_dir: Path, source: str, *, clock: Callable[[], float] = time.time,
+                 poll_interval: float = POLL_INTERVAL) -> None:
         self.db = db
         self.run_dir = Path(run_dir)
         self.source = source
+        self.clock = clock
+        self.poll_interval = poll_interval
         self.socket_path = bus_dir(self.run_dir) / f"{os.getpid()}.sock"
         self._subs: set[Subscription] = set()
         self._queue_send, self._queue_recv = trio.open_memory_channel[_Request](1024)
@@ -124,12 +164,15 @@ class Bus:
 
     # --- publishing ---------------------------------------------------------------------------
 
-    async def publish(self, type_: str, data: dict[str, Any] | None = None) -> Event:
+    async def publish(self, event: BusEvent) -> Event:
         """Append one event durably, then push it live. Returns it with its id."""
-        return (await self.publish_many([(type_, data or {})]))[0]
+        return (await self.publish_many([event]))[0]
 
-    async def publish_many(self, items: Sequence[tuple[str, dict[str, Any]]], effect: Effect | None = None) -> list[Event]:
+    async def publish_many(self, items: Sequence[BusEvent], effect: Effect | None = None) -> list[Event]:
         """Append events (and run ``effect``'s writes) in one transaction, then push them."""
+        for item in items:
+            if not isinstance(item, BusEvent):
+                raise TypeError(f"publish a bus event from owncast_cli.bus.catalog, not {item!r:.60}")
         request = _Request(list(items), effect)
         await self._queue_send.send(request)
         await request.done.wait()
@@ -160,13 +203,14 @@ class Bus:
                 with db.peewee.atomic("IMMEDIATE"):
                     if len(batch) == 1 and batch[0].effect is None:
                         # The common case of a lone publisher: nothing to isolate.
-                        batch[0].result = log.append(db, batch[0].items, self.source)
+                        batch[0].result = log.append(db, batch[0].items, self.source, now=self.clock())
                         return
                     for req in batch:
                         try:
                             with db.peewee.atomic():
                                 extra = req.effect() if req.effect else None
-                                req.result = log.append(db, req.items + (extra or []), self.source)
+                                req.result = log.append(db, [*req.items, *(extra or [])], self.source,
+                                                        now=self.clock())
                         except Exception as exc:  # reported to that publisher only
                             req.error = exc
 
@@ -219,9 +263,12 @@ class Bus:
         name: str | None = None,
         *,
         since: int | None = None,
-        types: Iterable[str] | None = None,
+        types: TypeFilter | None = None,
     ) -> AsyncIterator[Subscription]:
-        """Subscribe from ``since`` (exclusive), else the durable cursor, else from now."""
+        """Subscribe from ``since`` (exclusive), else the durable cursor, else from now.
+
+        ``types`` are event classes; names (strings) are for tools that relay a user's choice.
+        """
         after = since
         if after is None and name is not None:
             after = await self.db.run(lambda: log.get_cursor(self.db, name))
@@ -233,6 +280,14 @@ class Bus:
             yield sub
         finally:
             self._subs.discard(sub)
+
+    async def latest(self, cls: type[E]) -> E | None:
+        """The newest event of type ``cls`` still in the log (None if none, or unreadable)."""
+        event = await self.db.run(lambda: log.latest(self.db, cls.TYPE))
+        if event is None:
+            return None
+        body = decode(event.type, event.data, event_id=event.id)
+        return body if isinstance(body, cls) else None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -249,9 +304,10 @@ class Bus:
 
 
 @asynccontextmanager
-async def open_bus(db: Any, run_dir: Path, source: str) -> AsyncIterator[Bus]:
+async def open_bus(db: Database, run_dir: Path, source: str, *, clock: Callable[[], float] = time.time,
+                   poll_interval: float = POLL_INTERVAL) -> AsyncIterator[Bus]:
     """Run a process's bus: its writer, its receiving socket, its pusher."""
-    bus = Bus(db, run_dir, source)
+    bus = Bus(db, run_dir, source, clock=clock, poll_interval=poll_interval)
     sock = await bus._bind()
     bus._pusher = Pusher(run_dir, own_path=bus.socket_path)
     try:

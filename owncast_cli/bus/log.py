@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from owncast_cli.bus.eventtype import BusEvent, encode
 from owncast_cli.bus.events import Event
 
 if TYPE_CHECKING:
@@ -15,12 +16,13 @@ if TYPE_CHECKING:
 _COLUMNS = "id, type, source, ts, data"
 
 
-def append(db: Database, items: Sequence[tuple[str, dict[str, Any]]], source: str) -> list[Event]:
+def append(db: Database, items: Sequence[BusEvent], source: str, *, now: float | None = None) -> list[Event]:
     """Insert events; the caller owns the transaction (so effects and events commit together)."""
-    now = time.time()
+    now = time.time() if now is None else now
     conn = db.peewee.connection()
     events = []
-    for type_, data in items:
+    for item in items:
+        type_, data = encode(item)
         payload = json.dumps(data, separators=(",", ":"))
         cur = conn.execute(
             "INSERT INTO events (type, source, ts, data) VALUES (?, ?, ?, ?)",
@@ -48,6 +50,12 @@ def read_since(
     return [Event.from_row(row) for row in rows]
 
 
+def latest(db: Database, type_name: str) -> Event | None:
+    """The newest event of one type still in the log."""
+    rows = db.execute(f"SELECT {_COLUMNS} FROM events WHERE type = ? ORDER BY id DESC LIMIT 1", (type_name,))
+    return Event.from_row(rows[0]) if rows else None
+
+
 def last_id(db: Database) -> int:
     rows = db.execute("SELECT MAX(id) FROM events")
     return int(rows[0][0] or 0)
@@ -68,11 +76,11 @@ def set_cursor(db: Database, name: str, event_id: int) -> None:
     )
 
 
-def prune(db: Database, keep_seconds: float) -> int:
+def prune(db: Database, keep_seconds: float, *, now: float | None = None) -> int:
     """Delete events older than ``keep_seconds`` that every durable cursor has passed."""
     rows = db.execute("SELECT MIN(last_id) FROM bus_cursors")
     floor = rows[0][0]
-    cutoff = time.time() - keep_seconds
+    cutoff = (time.time() if now is None else now) - keep_seconds
     if floor is None:
         cur = db.peewee.execute_sql("DELETE FROM events WHERE ts < ?", (cutoff,))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+from functools import partial
 from typing import TYPE_CHECKING
 
 import trio
@@ -41,9 +42,9 @@ async def _record_client_count(ctx: Context, service: ChatService) -> None:
     """Keep ``state.chat_clients`` current (a daemon apart from serve shares it through the DB)."""
     written = -1
     while not ctx.stopping.is_set():
-        count = len(service.hub)
+        count = service.client_count
         if count != written:
-            await ctx.db.run_write(lambda: state.put(ctx.db, state.CHAT, {"clients": count}))
+            await ctx.db.run_write(partial(state.put, ctx.db, state.CHAT, {"clients": count}))
             written = count
         with trio.move_on_after(CLIENT_COUNT_EVERY):
             await ctx.stopping.wait()

@@ -7,9 +7,11 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final, TypeAlias
+
+from owncast_cli.repos.users import ChatUser
 
 Payload: TypeAlias = dict[str, Any]
 IdFactory: TypeAlias = Callable[[], str]
@@ -45,8 +47,6 @@ FEDIVERSE_ENGAGEMENT_TYPES: Final = frozenset(
     {EventType.FEDIVERSE_ENGAGEMENT_FOLLOW, EventType.FEDIVERSE_ENGAGEMENT_LIKE,
      EventType.FEDIVERSE_ENGAGEMENT_REPOST}
 )
-# models/user.go moderatorScopeKey.
-MODERATOR_SCOPE: Final = "MODERATOR"
 # teris-io/shortid's alphabet; its ids are about nine characters long.
 _SHORTID_ALPHABET: Final = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 _SHORTID_LENGTH: Final = 9
@@ -59,28 +59,6 @@ _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 class ChatProtocolError(ValueError):
     """A websocket frame that is not a well-formed Owncast chat event."""
-
-
-@dataclass(frozen=True)
-class ChatUser:
-    """The chat user as Owncast's models.User serialises it; times are epoch seconds."""
-
-    id: str
-    display_name: str
-    display_color: int
-    created_at: float
-    previous_names: tuple[str, ...] = ()
-    scopes: tuple[str, ...] = ()
-    is_bot: bool = False
-    authenticated: bool = False
-    disabled_at: float | None = None
-    name_changed_at: float | None = None
-    auth_providers: tuple[str, ...] = ()
-
-    @property
-    def is_moderator(self) -> bool:
-        """Owncast's User.IsModerator: holds the MODERATOR scope."""
-        return MODERATOR_SCOPE in self.scopes
 
 
 @dataclass(frozen=True)
@@ -121,7 +99,7 @@ def new_event_id() -> str:
 
 def format_timestamp(seconds: float) -> str:
     """Epoch seconds as Go marshals a time.Time: RFC 3339, fraction without trailing zeros, UTC."""
-    moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
     fraction = f"{moment.microsecond:06d}".rstrip("0")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 

@@ -8,8 +8,11 @@ slow the others):
   same bytes to every socket; the connection queues what a full socket does not take, up to its
   bound;
 - any other websocket (Quart's, when chat runs apart behind serve's proxy) gets one bounded queue
-  and one writer task, which sends everything queued at that moment as one text frame, events
-  separated by newlines (Owncast's writePump).
+  and one writer task.
+
+Either way a client gets the same frames: each text given to :meth:`Hub.broadcast` or
+:meth:`Hub.offer` is one websocket frame. Owncast's frame format is events separated by newlines;
+the outbox broadcasts every event of one commit as one such frame (outbox.py).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import trio
 
@@ -30,6 +33,7 @@ logger = logging.getLogger("owncast.chat")
 QUEUE_SIZE = 256
 
 
+@runtime_checkable
 class DirectSender(Protocol):
     """A connection that takes encoded frames without waiting (see owncast_cli/websocket.py)."""
 
@@ -134,13 +138,6 @@ class Hub:
 
 
 async def write_frames(client: Client, send_frame: Callable[[str], Awaitable[None]]) -> None:
-    """Send the client's queue: everything queued at once goes out as one newline-joined frame."""
-    receive = client.receive_channel
-    async for first in receive:
-        batch = [first]
-        while True:
-            try:
-                batch.append(receive.receive_nowait())
-            except (trio.WouldBlock, trio.EndOfChannel):
-                break
-        await send_frame(batch[0] if len(batch) == 1 else "\n".join(batch))
+    """Send the client's queue in order, one frame per queued text (as a direct connection would)."""
+    async for frame in client.receive_channel:
+        await send_frame(frame)

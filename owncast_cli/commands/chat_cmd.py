@@ -16,12 +16,6 @@ from owncast_cli.commands.options import EXIT_USAGE, daemon_options, data_option
 from owncast_cli.daemons.registry import DAEMONS
 from owncast_cli.settings import Settings
 
-#: The bus events `chat tail` shows: every event the chat daemon publishes.
-TAIL_TYPES = (
-    "chat.message", "chat.system", "chat.action", "chat.name_change", "chat.user_joined",
-    "chat.user_parted", "chat.visibility_update", "chat.user_disabled", "chat.user_enabled",
-    "chat.color_change",
-)
 _TAG = re.compile(r"<img[^>]*\balt=\"([^\"]*)\"[^>]*>|<[^>]+>")
 
 
@@ -76,12 +70,13 @@ def _line(event_type: str, data: dict[str, Any]) -> str:
 @click.option("--count", type=click.IntRange(1), default=None, help="Exit after this many events.")
 def tail_command(settings: Settings, as_json: bool, count: int | None) -> None:
     """Print the live chat, one line per event (Owncast's event JSON with --json), until Ctrl-C."""
+    from owncast_cli.bus.catalog import CHAT_EVENTS
     from owncast_cli.commands.tailing import tail
 
     def line(event: Any) -> str:
         return json.dumps(event.data, separators=(",", ":")) if as_json else _line(event.type, event.data)
 
-    tail(settings, open_db(settings), line, types=TAIL_TYPES, count=count,
+    tail(settings, open_db(settings), line, types=CHAT_EVENTS, count=count,
          banner="owncast: following the chat (Ctrl-C to stop)")
 
 
@@ -98,6 +93,7 @@ def _chat_running(db: Any) -> bool:
 @click.option("--name", default=None, help="The bot name a plain message is sent as (default: the server name).")
 def send_command(settings: Settings, text: str, system: bool, name: str | None) -> None:
     """Send TEXT to everyone in chat: a message from a bot user, or a system message with --system."""
+    from owncast_cli.bus.catalog import ChatSendRequested
     from owncast_cli.chat.names import clean_display_name
 
     if not text.strip():
@@ -107,10 +103,8 @@ def send_command(settings: Settings, text: str, system: bool, name: str | None) 
     db = open_db(settings)
     try:
         running = _chat_running(db)
-        data: dict[str, Any] = {"body": text, "system": system}
-        if name is not None:
-            data["name"] = clean_display_name(name)
-        write_and_push(db, settings, lambda: [("chat.send_requested", data)])
+        request = ChatSendRequested(text, system, None if name is None else clean_display_name(name))
+        write_and_push(db, settings, lambda: [request])
     finally:
         db.close()
     if not running:
@@ -123,14 +117,16 @@ def send_command(settings: Settings, text: str, system: bool, name: str | None) 
 @click.option("--revoke", is_flag=True, help="Take the moderator scope away instead.")
 def mod_command(settings: Settings, user: str, revoke: bool) -> None:
     """Grant USER (a user id, or an exact display name) the chat moderator scope."""
-    from owncast_cli.chat import store
-    from owncast_cli.chat.events import MODERATOR_SCOPE
+    from owncast_cli.bus.catalog import ChatUserUpdated
+    from owncast_cli.bus.eventtype import BusEvent
+    from owncast_cli.repos import users
+    from owncast_cli.repos.users import MODERATOR_SCOPE
 
     db = open_db(settings)
     try:
-        target = store.user_by_id(db, user)
+        target = users.user_by_id(db, user)
         if target is None:
-            named = store.users_named(db, user)
+            named = users.users_named(db, user)
             if not named:
                 fail(f"no chat user with id or name {user!r}: `owncast chat tail` shows names and "
                      "GET /api/moderation/chat/user/ID shows ids")
@@ -141,9 +137,9 @@ def mod_command(settings: Settings, user: str, revoke: bool) -> None:
         scopes = set(target.scopes) - {MODERATOR_SCOPE} if revoke else set(target.scopes) | {MODERATOR_SCOPE}
         user_id = target.id
 
-        def work() -> list[tuple[str, dict[str, Any]]]:
-            store.set_scopes(db, user_id, scopes)
-            return [("chat.user_updated", {"userId": user_id, "scopes": sorted(scopes)})]
+        def work() -> list[BusEvent]:
+            users.set_scopes(db, user_id, scopes)
+            return [ChatUserUpdated(user_id, scopes=sorted(scopes))]
 
         write_and_push(db, settings, work)
     finally:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from owncast_cli.commands.options import fail
 from owncast_cli.settings import Settings
+
+if TYPE_CHECKING:
+    from owncast_cli.bus.eventtype import BusEvent
 
 
 def open_db(settings: Settings) -> Any:
@@ -21,7 +24,7 @@ def open_db(settings: Settings) -> Any:
         fail(str(exc))
 
 
-def write_and_push(db: Any, settings: Settings, work: Callable[[], list[tuple[str, dict[str, Any]]]]) -> None:
+def write_and_push(db: Any, settings: Settings, work: Callable[[], Sequence[BusEvent]]) -> None:
     """Run ``work`` (returning bus events) in one transaction with the events, then push them."""
     from owncast_cli.bus import log
     from owncast_cli.bus.push import push_sync

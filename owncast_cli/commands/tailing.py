@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import select
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from owncast_cli.settings import Settings
+
+if TYPE_CHECKING:
+    from owncast_cli.bus.bus import TypeFilter
 
 
 async def _exit_when_reader_leaves(scope: Any) -> None:
@@ -29,7 +32,7 @@ async def _exit_when_reader_leaves(scope: Any) -> None:
 
 
 def tail(settings: Settings, db: Any, line: Callable[[Any], str], *, since: int | None = None,
-         types: Iterable[str] | None = None, count: int | None = None, banner: str | None = None) -> None:
+         types: TypeFilter | None = None, count: int | None = None, banner: str | None = None) -> None:
     """Print ``line(event)`` for each event; exits cleanly on ``| head`` and on Ctrl-C."""
     import trio
 

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from owncast_cli.bus.catalog import ConfigChanged
 from owncast_cli.config.keys import KEYS, ConfigKey, Kind
 from owncast_cli.config.validators import ConfigValueError
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database
 
-Items = list[tuple[str, dict[str, Any]]]
+Items = list[ConfigChanged]
 MASK = "********"
 
 
@@ -91,12 +92,8 @@ class Change:
     old: Any
     new: Any
 
-    def event(self) -> tuple[str, dict[str, Any]]:
-        key = KEYS[self.key]
-        return (
-            "config.changed",
-            {"key": self.key, "value": display(self.key, self.new), "restartRequired": not key.live},
-        )
+    def event(self) -> ConfigChanged:
+        return ConfigChanged(self.key, display(self.key, self.new), not KEYS[self.key].live)
 
 
 class ConfigStore:

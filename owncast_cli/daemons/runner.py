@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import trio
 
 from owncast_cli.bus import open_bus
+from owncast_cli.bus.catalog import DaemonsReady
 from owncast_cli.config import ConfigStore
 from owncast_cli.daemons import records, systemd
 from owncast_cli.daemons.context import Context
@@ -92,7 +93,7 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                     for spec in specs:
                         await daemon_nursery.start(_supervise, ctx, spec)
                         logger.info("%s ready", spec.name)
-                    await bus.publish("daemons.ready", {"daemons": [s.name for s in specs]})
+                    await bus.publish(DaemonsReady([s.name for s in specs]))
                     systemd.notify("READY=1")
                     nursery.start_soon(housekeeping, ctx, [s.name for s in specs])
                     nursery.start_soon(db.checkpoint_forever)

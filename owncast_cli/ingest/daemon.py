@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import ConfigChanged, IngestDisconnect, IngestDropped, StreamStarted, StreamStopped
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.ingest.publisher import Publisher
 from owncast_cli.ingest.relay import Relay, open_unix_listener
 
@@ -64,25 +67,21 @@ class Ingest:
         self.relay.start(cache.preamble)
         assert publisher.broadcaster is not None
         b = publisher.broadcaster
-        details = {
-            "streamId": publisher.stream_id,
-            "hasVideo": cache.has_video,
-            "hasAudio": cache.has_audio,
-            "remoteAddr": publisher.remote,
-            "time": state.rfc3339(b.connected_at),
-            "streamDetails": b.details(),
-        }
+        started = StreamStarted(stream_id=publisher.stream_id, has_video=cache.has_video,
+                                has_audio=cache.has_audio, remote_addr=publisher.remote,
+                                time=state.rfc3339(b.connected_at), stream_details=b.details())
         db = self.ctx.db
 
-        def record() -> list[tuple[str, dict[str, Any]]]:
+        def record() -> list[BusEvent]:
             stream = state.stream(db)
-            stream.update(online=True, lastConnectTime=details["time"], streamId=publisher.stream_id,
-                          broadcaster={k: details[k] for k in ("remoteAddr", "time", "streamDetails")})
+            stream.update(online=True, lastConnectTime=started.time, streamId=publisher.stream_id,
+                          broadcaster={"remoteAddr": started.remote_addr, "time": started.time,
+                                       "streamDetails": started.stream_details})
             state.put(db, state.STREAM, stream)
             return []
 
-        await self.ctx.bus.publish_many([("stream.started", details)], effect=record)
-        logger.info("stream %s started: %s", publisher.stream_id, details["streamDetails"])
+        await self.ctx.bus.publish_many([started], effect=record)
+        logger.info("stream %s started: %s", publisher.stream_id, started.stream_details)
 
     async def finish(self, publisher: Publisher) -> None:
         """A connection ended; if it was the live stream, the stream stops."""
@@ -98,27 +97,26 @@ class Ingest:
         db = self.ctx.db
         reason = publisher.end_reason
 
-        def record() -> list[tuple[str, dict[str, Any]]]:
+        def record() -> Sequence[BusEvent]:
             stream = state.stream(db)
             stream.update(online=False, lastDisconnectTime=state.rfc3339(now), broadcaster=None)
             state.put(db, state.STREAM, stream)
             store = self.ctx.config
             return store.apply(store.plan({"last_disconnect_time": state.rfc3339(now)}))
 
-        await self.ctx.bus.publish_many(
-            [("stream.stopped", {"streamId": publisher.stream_id, "reason": reason})], effect=record)
+        await self.ctx.bus.publish_many([StreamStopped(publisher.stream_id, reason)], effect=record)
         logger.info("stream %s stopped: %s", publisher.stream_id, reason)
 
     def _dropped(self, size: int) -> None:
         logger.warning("the transcoder fell behind: dropped %d bytes of media up to a keyframe", size)
-        self.nursery.start_soon(self.ctx.bus.publish, "ingest.dropped", {"bytes": size})
+        self.nursery.start_soon(self.ctx.bus.publish, IngestDropped(size))
 
     async def watch_config(self) -> None:
-        async with self.ctx.bus.subscribe(types=["config.changed", "ingest.disconnect"]) as sub:
-            async for event in sub:
-                if event.type == "ingest.disconnect":
-                    self.disconnect(str(event.data.get("reason") or "disconnected by the admin"))
-                elif event.data.get("key") in LIVE_KEYS:
+        async with self.ctx.bus.subscribe(types=[ConfigChanged, IngestDisconnect]) as sub:
+            async for _event, body in sub.decoded():
+                if isinstance(body, IngestDisconnect):
+                    self.disconnect(body.reason or "disconnected by the admin")
+                elif isinstance(body, ConfigChanged) and body.key in LIVE_KEYS:
                     await self.load_settings()
 
     def disconnect(self, reason: str) -> None:

@@ -100,11 +100,17 @@ def parse_ffprobe_json(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_ffprobe(ffmpeg_path: str) -> str | None:
-    """An ffprobe next to ``ffmpeg_path`` or on PATH (imageio-ffmpeg ships none)."""
-    sibling = os.path.join(os.path.dirname(ffmpeg_path), "ffprobe")
+    """The ffprobe of the same build as ``ffmpeg_path``: the one beside it, or None.
+
+    Never one from PATH for another ffmpeg: Debian's ffprobe 5.1 beside the bundled ffmpeg 9 read
+    Enhanced RTMP's HEVC and AV1 FLV tags as VP6 (imageio-ffmpeg ships no ffprobe, so its
+    streams are described by ``ffmpeg -i``).
+    """
+    resolved = shutil.which(ffmpeg_path) or ffmpeg_path
+    sibling = os.path.join(os.path.dirname(os.path.realpath(resolved)), "ffprobe")
     if os.path.isfile(sibling) and os.access(sibling, os.X_OK):
         return sibling
-    return shutil.which("ffprobe")
+    return None
 
 
 def probe_media(ffmpeg_path: str, file: str | os.PathLike[str], *, use_ffprobe: bool = True,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
+from owncast_cli.bus.catalog import ConfigChanged
 from owncast_cli.config.store import ConfigStore
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class LiveConfig:
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Subscribe first, then load, so no change falls between the two."""
-        async with self.ctx.bus.subscribe(types=["config.changed"]) as sub:
+        async with self.ctx.bus.subscribe(types=[ConfigChanged]) as sub:
             await self.reload()
             task_status.started()
             async for _event in sub:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamHealth
 from owncast_cli.repos import metrics
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class PlaybackMetrics:
         window, self.window = self.window, {}
         health = aggregate(window)
         db = self.ctx.db
-        await self.ctx.bus.publish_many([("stream.health", health)],
+        await self.ctx.bus.publish_many([StreamHealth.from_data(health)],
                                         effect=lambda: state.put(db, HEALTH_KEY, health))
         return health
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamStarted, ViewersChanged
 from owncast_cli.config.store import Change, ConfigStore
 
 if TYPE_CHECKING:
@@ -113,7 +114,8 @@ class Viewers:
             # Internal counters: the viewers.changed event carries them, not config.changed.
             store.apply(peaks)
 
-        await self.ctx.bus.publish_many([("viewers.changed", dict(counts))], effect=write)
+        changed = ViewersChanged(counts["current"], counts["sessionPeak"], counts["overallPeak"])
+        await self.ctx.bus.publish_many([changed], effect=write)
         self.counts = counts
 
     async def reset_session(self, stream_id: str | None) -> None:
@@ -146,15 +148,16 @@ class Viewers:
 
     async def _watch_stream(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         db = self.ctx.db
-        async with self.ctx.bus.subscribe(types=["stream.started"]) as sub:
+        async with self.ctx.bus.subscribe(types=[StreamStarted]) as sub:
             # A stream that started while serve was down (killed, restarting) begins a session
             # too. Read after subscribing: a start committed since then is delivered below.
             stream, counted = await db.run(lambda: (state.stream(db), state.get(db, state.VIEWERS_SESSION)))
             if stream["online"] and stream.get("streamId") != counted:
                 await self.reset_session(stream.get("streamId"))
             task_status.started()
-            async for event in sub:
-                await self.reset_session(event.data.get("streamId"))
+            async for _event, started in sub.decoded():
+                assert isinstance(started, StreamStarted)
+                await self.reset_session(started.stream_id)
 
     def snapshot(self) -> list[dict[str, Any]]:
         """The active viewers, for admin views and tests."""

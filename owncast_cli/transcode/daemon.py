@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from owncast_cli import state
-from owncast_cli.bus.events import Event
+from owncast_cli.bus.catalog import (
+    StreamStarted,
+    StreamStopped,
+    TranscodeCleared,
+    TranscodeHealth,
+    TranscodeStarted,
+    TranscodeStorageError,
+    TranscodeWarning,
+)
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegError, FFmpegInfo, load_ffmpeg
 from owncast_cli.transcode import health
 from owncast_cli.transcode.offline import OfflineClip, resolve_clip
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.transcode")
 
-STREAM_EVENTS = ("stream.started", "stream.stopped")
+STREAM_EVENTS = (StreamStarted, StreamStopped)
 #: On SIGTERM ffmpeg gets this long to finish its segment (the runner's grace period is 3 s).
 SHUTDOWN_SECONDS = 2.5
 
@@ -48,8 +56,8 @@ class Transcoder:
         self.storage: Storage | None = None  # the storage of the last stream, until cleared
         self._cleanup: trio.CancelScope | None = None
 
-    async def publish(self, type_: str, data: dict[str, Any]) -> None:
-        await self.ctx.bus.publish(type_, data)
+    async def publish(self, event: BusEvent) -> None:
+        await self.ctx.bus.publish(event)
 
     async def record_health(self, data: dict[str, Any]) -> None:
         db = self.ctx.db
@@ -57,31 +65,26 @@ class Transcoder:
         def effect() -> None:
             state.put(db, health.HEALTH_STATE_KEY, data)
 
-        await self.ctx.bus.publish_many([("transcode.health", data)], effect=effect)
+        await self.ctx.bus.publish_many([TranscodeHealth.from_data(data)], effect=effect)
 
     # --- events -------------------------------------------------------------------------------
 
-    async def handle(self, event: Event) -> None:
-        if event.type == "stream.started":
-            await self.start(StreamInfo.from_event(event.data), resume=False)
-        elif event.type == "stream.stopped" and self.session is not None:
-            if event.data.get("streamId") in (None, self.session.stream.stream_id):
+    async def handle(self, event: BusEvent) -> None:
+        if isinstance(event, StreamStarted):
+            await self.start(StreamInfo.from_event(event), resume=False)
+        elif isinstance(event, StreamStopped) and self.session is not None:
+            if event.stream_id == self.session.stream.stream_id:
                 self.session.end()
 
     async def resume_if_live(self) -> None:
         """After a restart of this daemon mid-stream, pick the stream up and continue its playlists."""
         db = self.ctx.db
-
-        def last_start() -> dict[str, Any] | None:
-            if not state.stream(db).get("online"):
-                return None
-            rows = db.execute("SELECT data FROM events WHERE type = 'stream.started' ORDER BY id DESC LIMIT 1")
-            return json.loads(rows[0][0]) if rows else None
-
-        data = await db.run(last_start)
-        if data is not None:
-            logger.info("stream %s is live: resuming its transcode", data.get("streamId"))
-            await self.start(StreamInfo.from_event(data), resume=True)
+        if not await db.run(lambda: state.stream(db).get("online")):
+            return
+        started = await self.ctx.bus.latest(StreamStarted)
+        if started is not None:
+            logger.info("stream %s is live: resuming its transcode", started.stream_id)
+            await self.start(StreamInfo.from_event(started), resume=True)
 
     async def start(self, stream: StreamInfo, *, resume: bool) -> None:
         if self.session is not None:
@@ -94,7 +97,7 @@ class Transcoder:
         plan = plan_from_config(values, self.ffmpeg)
         if plan.warning:
             logger.error("%s", plan.warning)
-            await self.publish("transcode.warning", {"streamId": stream.stream_id, "message": plan.warning})
+            await self.publish(TranscodeWarning(stream.stream_id, plan.warning))
         if not resume:
             await self._clear_previous()
         storage = await self._open_storage(values, plan, stream)
@@ -104,9 +107,9 @@ class Transcoder:
         session = Session(ffmpeg=self.ffmpeg, plan=plan, stream=stream, storage=storage, paths=self.paths,
                           publish=self.publish, record_health=self.record_health, clip=clip.get, resume=resume)
         self.session = session
-        await self.publish("transcode.started", {
-            "streamId": stream.stream_id, "variants": [v.to_json() for v in plan.variants],
-            "latencyLevel": plan.latency.level, "codec": plan.codec, "storage": storage.name})
+        await self.publish(TranscodeStarted(
+            stream_id=stream.stream_id, variants=[v.to_json() for v in plan.variants],
+            latency_level=plan.latency.level, codec=plan.codec, storage=storage.name))
         self.nursery.start_soon(self._run, session)
 
     async def _run(self, session: Session) -> None:
@@ -124,7 +127,7 @@ class Transcoder:
             await trio.sleep(delay)
             await self._clear(storage)
             logger.info("offline for %.0fs: HLS files cleared", delay)
-            await self.publish("transcode.cleared", {"afterSeconds": delay})
+            await self.publish(TranscodeCleared(delay))
 
     async def _clear_previous(self) -> None:
         if self.storage is not None:
@@ -152,13 +155,13 @@ class Transcoder:
         remote = S3Storage(s3, self.paths.hls_dir, segment_seconds=plan.latency.seconds_per_segment,
                            segment_count=plan.latency.segment_count, video_serving_endpoint=endpoint,
                            warn=lambda message: self.nursery.start_soon(
-                               self.publish, "transcode.warning", {"streamId": stream.stream_id, "message": message}))
+                               self.publish, TranscodeWarning(stream.stream_id, message)))
         try:
             await remote.start()
         except StorageError as exc:
             message = str(exc)
             logger.error("S3 storage unusable: %s; serving HLS from local storage instead", message)
-            await self.publish("transcode.storage_error", {"storage": "s3", "message": message, "fallback": "local"})
+            await self.publish(TranscodeStorageError("s3", message, "local"))
             return local
         return remote
 
@@ -188,7 +191,7 @@ class _ClipCache:
                 resolve_clip, t.ffmpeg.path, self.configured, t.paths.tmp_dir, self.seconds)
             if notice:  # the configured clip was refused (ours is used) or cut to a segment's length
                 logger.warning("%s", notice)
-                await t.publish("transcode.warning", {"message": notice})
+                await t.publish(TranscodeWarning(None, notice))
         except Exception as exc:
             self.error = exc
         finally:
@@ -231,8 +234,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
             task_status.started([f"ffmpeg {ffmpeg.version}", f"reads unix:{transcoder.paths.ingest_socket}"])
 
             async def consume() -> None:
-                async for event in sub:
-                    await transcoder.handle(event)
+                async for _event, body in sub.decoded():
+                    await transcoder.handle(body)
 
             nursery.start_soon(consume)
             await ctx.stopping.wait()

@@ -13,6 +13,8 @@ from typing import Any, Final
 import trio
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import StreamStarted, TranscodeRestarted, TranscodeSegment, TranscodeStopped, TranscodeStorageError
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.protocols.hls import HlsError, MediaPlaylist, parse_master_playlist, parse_media_playlist
 from owncast_cli.transcode import health
@@ -36,7 +38,7 @@ RESTART_BACKOFF_FIRST, RESTART_BACKOFF_MAX = 0.5, 10.0
 #: An ffmpeg that ran this long without crashing restarts its backoff afresh.
 STABLE_SECONDS: Final = 30.0
 
-Publish = Callable[[str, dict[str, Any]], Awaitable[None]]
+Publish = Callable[[BusEvent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,8 @@ class StreamInfo:
     has_video: bool = True
 
     @classmethod
-    def from_event(cls, data: dict[str, Any]) -> StreamInfo:
-        return cls(str(data.get("streamId") or "stream"), bool(data.get("hasAudio", True)),
-                   bool(data.get("hasVideo", True)))
+    def from_event(cls, started: StreamStarted) -> StreamInfo:
+        return cls(started.stream_id or "stream", started.has_audio, started.has_video)
 
 
 @dataclass
@@ -167,8 +168,7 @@ class Session:
             delay = min(RESTART_BACKOFF_MAX, RESTART_BACKOFF_FIRST * 2 ** (streak - 1))
             logger.error("ffmpeg exited with %s mid-stream; restart %d in %.1fs (its log: %s)", code,
                          self.restarts, delay, self.paths.log_path)
-            await self.publish("transcode.restarted", {"streamId": self.stream.stream_id, "exitCode": code,
-                                                       "restarts": self.restarts})
+            await self.publish(TranscodeRestarted(self.stream.stream_id, code, self.restarts))
             with trio.move_on_after(delay):
                 await self._shutdown.wait()
             # Continue the same playlists: ffmpeg's append_list adds #EXT-X-DISCONTINUITY.
@@ -250,10 +250,9 @@ class Session:
         if before is not None and before.segments and before.segments[-1].uri == newest.uri:
             return
         self._new_best_segment.set()
-        await self.publish("transcode.segment", {
-            "streamId": self.stream.stream_id, "variant": index, "uri": newest.uri,
-            "duration": newest.duration, "mediaSequence": playlist.media_sequence + len(playlist.segments) - 1,
-        })
+        await self.publish(TranscodeSegment(
+            stream_id=self.stream.stream_id, variant=index, uri=newest.uri, duration=newest.duration,
+            media_sequence=playlist.media_sequence + len(playlist.segments) - 1))
 
     async def _store(self, action: Callable[[], Awaitable[None]]) -> None:
         try:
@@ -267,8 +266,7 @@ class Session:
             return
         self._storage_failed = True
         logger.error("storage %s failed: %s; serving HLS from local storage instead", self.storage.name, message)
-        await self.publish("transcode.storage_error", {"storage": self.storage.name, "message": message,
-                                                       "fallback": "local"})
+        await self.publish(TranscodeStorageError(self.storage.name, message, "local"))
         local = LocalStorage(self.paths.hls_dir, self.plan.latency.segment_count)
         self.storage = local
         if self._master_text is not None:
@@ -312,4 +310,4 @@ class Session:
                 await self.storage.offline(index, clip, path, text)  # local now
         logger.info("stream %s ended: offline clip appended to %d playlist(s)", self.stream.stream_id,
                     len(self.plan.variants))
-        await self.publish("transcode.stopped", {"streamId": self.stream.stream_id, "restarts": self.restarts})
+        await self.publish(TranscodeStopped(self.stream.stream_id, self.restarts))

@@ -9,6 +9,7 @@ import trio
 
 from owncast_cli.bus import open_bus
 from owncast_cli.db import open_database
+from testevents import Tick  # type: ignore[import-not-found]  (run as a script beside it)
 
 
 async def main(datadir: Path, count: int, rate: float) -> None:
@@ -18,7 +19,7 @@ async def main(datadir: Path, count: int, rate: float) -> None:
         for n in range(count):
             if rate:
                 await trio.sleep_until(start + n / rate)
-            await bus.publish("test.tick", {"n": n})
+            await bus.publish(Tick(n))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import trio
 
 from owncast_cli.bus import open_bus
 from owncast_cli.db import open_database
+from testevents import Tick  # type: ignore[import-not-found]  (run as a script beside it)
 
 
 async def main(datadir: Path, name: str) -> None:
@@ -16,7 +17,7 @@ async def main(datadir: Path, name: str) -> None:
     db.write(lambda: db.execute("CREATE TABLE IF NOT EXISTS effects (event_id INTEGER, n INTEGER)"))
     async with open_bus(db, datadir / "run", name) as bus:
         async with bus.subscribe(name, since=None if _has_cursor(db, name) else 0,
-                                 types=["test.tick"]) as sub:
+                                 types=[Tick]) as sub:
             print("ready", flush=True)
             async for event in sub:
                 def effect(event=event) -> None:

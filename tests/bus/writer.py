@@ -8,6 +8,7 @@ from pathlib import Path
 from owncast_cli.bus import log
 from owncast_cli.config import ConfigStore
 from owncast_cli.db import open_database
+from testevents import Write  # type: ignore[import-not-found]  (run as a script beside it)
 
 
 def main(datadir: Path, tag: str, count: int) -> None:
@@ -17,7 +18,7 @@ def main(datadir: Path, tag: str, count: int) -> None:
         def work(i: int = i) -> None:
             # read-then-write in one BEGIN IMMEDIATE transaction: the plan reads the current value
             changes = store.plan({"stream_title": f"{tag}-{i}"})
-            log.append(db, store.apply(changes) + [("test.write", {"tag": tag, "i": i})], tag)
+            log.append(db, [*store.apply(changes), Write(tag, i)], tag)
 
         db.write(work)
 

@@ -12,6 +12,7 @@ import pytest
 import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected, open_websocket_url
 
+from owncast_cli.bus.catalog import StreamStarted, StreamStopped
 from tests.chat.conftest import publish, set_config
 from tests.chat.wsclient import chat_client, register
 from tests.conftest import OWNCAST, RunningServer, owncast
@@ -305,12 +306,13 @@ async def test_chat_disabled_and_max_connections(chat_server: RunningServer) -> 
 async def test_stream_events_and_title_announced(chat_server: RunningServer) -> None:
     async with chat_client(chat_server.base_url, "viewer") as client:
         await client.next("CONNECTED_USER_INFO")
-        publish(chat_server.datadir, "stream.started", {"streamId": "s1"})
-        assert (await client.next("CHAT_ACTION"))["body"] == "<p>Stay tuned, the stream is <strong>starting</strong>!</p>"
+        publish(chat_server.datadir, StreamStarted("s1", True, True, "127.0.0.1:1", "2026-12-07T00:00:00Z", {}))
+        starting = "<p>Stay tuned, the stream is <strong>starting</strong>!</p>"
+        assert (await client.next("CHAT_ACTION"))["body"] == starting
         set_config(chat_server, "stream_title", "Night *coding*")
         assert (await client.next("CHAT_ACTION"))["body"] == \
             "<p>Stream title changed to <strong>Night *coding*</strong></p>"
-        publish(chat_server.datadir, "stream.stopped", {"streamId": "s1", "reason": "test"})
+        publish(chat_server.datadir, StreamStopped("s1", "test"))
         assert (await client.next("CHAT_ACTION"))["body"] == "<p>The stream is ending.</p>"
 
 

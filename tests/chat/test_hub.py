@@ -1,4 +1,4 @@
-"""The hub: one encoded string per broadcast, newline-batched frames, slow clients cut off."""
+"""The hub: one frame per text given (a newline-batched text stays one frame), slow clients cut off."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ import trio
 from owncast_cli.chat.hub import Hub, write_frames
 
 
-async def test_queued_events_go_out_as_one_frame() -> None:
+async def test_a_queued_connection_sends_the_frames_a_direct_one_would() -> None:
+    # Batching is decided where events are committed (outbox.py), not by how far behind a
+    # connection's writer is: the frames are the same whatever the transport.
     hub = Hub()
     client = hub.add("u1", ip="127.0.0.1", user_agent="t", now=0)
     frames: list[str] = []
-    for text in ('{"a":1}', '{"b":2}', '{"c":3}'):
+    for text in ('{"a":1}', '{"b":2}\n{"c":3}', '{"d":4}'):
         hub.broadcast(text)
     hub.remove(client)  # closes the queue: the writer sends what is queued, then ends
     with trio.fail_after(2):
         await write_frames(client, lambda frame: _append(frames, frame))
-    assert frames == ['{"a":1}\n{"b":2}\n{"c":3}']
+    assert frames == ['{"a":1}', '{"b":2}\n{"c":3}', '{"d":4}']
 
 
 async def _append(frames: list[str], frame: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import RunningServer, owncast, start_run_all
 from tests.serve import cdp
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
 
 USER = "document.getElementById('chat').__owncastChat.user"
 
@@ -101,7 +102,8 @@ async def test_follow_scroll_pauses_while_reading_and_reconnects(site: RunningSe
                 owncast_line = f"line {i}"
                 await type_and_send(reader, owncast_line)
                 await reader.wait_for(message_with(owncast_line))
-            at_bottom = "(l => l.scrollHeight - l.scrollTop - l.clientHeight <= 40)(document.querySelector('#chat .chat-messages'))"
+            at_bottom = ("(l => l.scrollHeight - l.scrollTop - l.clientHeight <= 40)"
+                         "(document.querySelector('#chat .chat-messages'))")
             await reader.wait_for(at_bottom)
             # The reader scrolls up: new messages must not pull the view down.
             await reader.evaluate("""(() => { const l = document.querySelector('#chat .chat-messages');

@@ -114,7 +114,8 @@ def test_check_sender(user: ChatUser, policy: ChatPolicy, reason: Reason | None)
 def test_established_boundary_is_fifteen_minutes() -> None:
     user = ChatUser(id="x", display_name="x", display_color=0, created_at=NOW - 15 * 60)
     assert check_sender(user, ESTABLISHED, now=NOW) is None
-    assert check_sender(user, ESTABLISHED, now=NOW - 0.001) == Rejection(Reason.NOT_ESTABLISHED, NOT_ESTABLISHED_MESSAGE)
+    assert check_sender(user, ESTABLISHED, now=NOW - 0.001) == \
+        Rejection(Reason.NOT_ESTABLISHED, NOT_ESTABLISHED_MESSAGE)
 
 
 CLOSED_WHEN_OFFLINE = ChatPolicy(offline_chat_enabled=False)

@@ -11,11 +11,11 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import trio
 from hypercorn.config import Config
@@ -31,9 +31,9 @@ from owncast_cli.chat.hub import Hub
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.websocket import RawWebSocket, WebSocketHandler, encode_text_frame
+from tests.chat.conftest import chat_apart, set_config
 from tests.chat.wsclient import chat_client, register
-from tests.conftest import OWNCAST, ROOT, owncast, start_run_all
-from tests.serve.conftest import start_serve
+from tests.conftest import RunningServer, fresh_datadir, serving, start_run_all
 
 WAIT = 5
 
@@ -305,37 +305,42 @@ async def test_shutdown_closes_chat_websockets_with_1001() -> None:
         shutil.rmtree(datadir, ignore_errors=True)
 
 
-async def test_chat_apart_uses_its_own_websocket_and_batches_queued_events() -> None:
-    datadir = Path(os.path.join("/tmp", f"oc-a{os.getpid()}"))
-    datadir.mkdir()
-    owncast("migrate", datadir=datadir, check=True)
-    serve = start_serve(datadir)
-    chat = subprocess.Popen([*OWNCAST, "chat", "--datadir", str(datadir)], stdout=(datadir / "chat.log").open("w"),
-                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    try:
-        await trio.to_thread.run_sync(serve.wait_ready)
-        sock = datadir / "run" / "chat.sock"
-        with trio.fail_after(20):
-            while not sock.exists():
-                assert chat.poll() is None, (datadir / "chat.log").read_text()
-                await trio.sleep(0.05)
-            async with chat_client(serve.base_url, "apart") as client:
-                # Through serve's proxy to chat's Quart websocket: CONNECTED_USER_INFO and
-                # USER_JOINED are queued together, so they go out as one frame, two lines.
-                await client.next("USER_JOINED")
-                assert [json.loads(line)["type"] for line in client.frames[0].split("\n")][:2] == [
-                    "CONNECTED_USER_INFO", "USER_JOINED"]
-                await client.chat("over the proxy")
-                message = await client.next("CHAT")
-                assert message["body"] == "<p>over the proxy</p>"
-            assert (await register(serve.base_url, "second"))["displayName"] == "second"
-    finally:
-        for proc in (chat, serve.proc):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in (chat, serve.proc):
-            try:
-                proc.wait(10)
-            except Exception:  # noqa: BLE001 - a stuck process is killed, the test already failed
-                proc.kill()
-        shutil.rmtree(datadir, ignore_errors=True)
+def _configure(server: RunningServer) -> None:
+    set_config(server, "server_welcome_message", "welcome")
+    set_config(server, "chat_spam_protection_enabled", "false")  # Bob sends two frames at once
+
+
+async def _alice_frames(server: RunningServer) -> list[list[str]]:
+    """The event types of each frame Alice gets while Bob joins, chats, renames and is banned."""
+    async with chat_client(server.base_url, "alice") as alice:
+        for kind in ("CONNECTED_USER_INFO", "SYSTEM", "USER_JOINED"):  # SYSTEM: the welcome
+            await alice.next(kind)
+        async with chat_client(server.base_url, "bob") as bob:
+            await alice.next("USER_JOINED")
+            await bob.chat("hello")
+            assert (await alice.next("CHAT"))["body"] == "<p>hello</p>"
+            await bob.send(type="NAME_CHANGE", newName="robert")
+            await alice.next("NAME_CHANGE")
+            async with httpx.AsyncClient(auth=("admin", "abc123"), timeout=WAIT) as http:
+                response = await http.post(f"{server.base_url}/api/admin/chat/users/setenabled",
+                                           json={"userId": bob.user["id"], "enabled": False})
+                assert response.status_code == 200, response.text
+            await alice.next("CHAT_ACTION")
+    return [[json.loads(line)["type"] for line in frame.split("\n")] for frame in alice.frames]
+
+
+async def test_both_transports_send_the_same_newline_batched_frames() -> None:
+    """Chat in serve's process (raw websocket) and chat apart (Quart, behind serve's proxy)."""
+    frames = []
+    with trio.fail_after(90):
+        with serving(start_run_all(fresh_datadir())) as together:
+            _configure(together)
+            frames.append(await _alice_frames(together))
+        with chat_apart() as (apart, _):
+            _configure(apart)
+            frames.append(await _alice_frames(apart))
+            assert (await register(apart.base_url, "second"))["displayName"] == "second"
+    assert frames[0] == frames[1]
+    # Events committed together go out together: the ban hides Bob's message and says so.
+    assert frames[0] == [["CONNECTED_USER_INFO"], ["SYSTEM"], ["USER_JOINED"], ["USER_JOINED"], ["CHAT"],
+                         ["NAME_CHANGE"], ["VISIBILITY-UPDATE", "CHAT_ACTION"]]

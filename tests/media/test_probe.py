@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from owncast_cli.media.probe import MediaProbeError, parse_ffmpeg_banner, parse_ffprobe_json, probe_media
+from owncast_cli.media.probe import (MediaProbeError, find_ffprobe, parse_ffmpeg_banner, parse_ffprobe_json,
+                                     probe_media)
 
 # ffmpeg n9.0.2 describing the sample FLV, a transcoder segment, and a 5.1 AAC stream with a
 # language tag.
@@ -90,3 +91,15 @@ def test_probe_not_media(ffmpeg_path: str, tmp_path: Path) -> None:
         probe_media(ffmpeg_path, junk, use_ffprobe=False)
     with pytest.raises(MediaProbeError, match="No such file"):
         probe_media(ffmpeg_path, tmp_path / "missing.ts", use_ffprobe=False)
+
+
+def test_ffprobe_is_only_the_one_beside_its_ffmpeg(tmp_path: Path) -> None:
+    """Another build's ffprobe on PATH misreads what this ffmpeg writes (Enhanced RTMP as VP6)."""
+    alone = tmp_path / "alone" / "ffmpeg"
+    paired = tmp_path / "paired" / "ffmpeg"
+    for exe in (alone, paired, paired.with_name("ffprobe")):
+        exe.parent.mkdir(exist_ok=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    assert find_ffprobe(str(alone)) is None
+    assert find_ffprobe(str(paired)) == str(paired.with_name("ffprobe"))

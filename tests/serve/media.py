@@ -10,6 +10,8 @@ import imageio_ffmpeg
 
 from owncast_cli import state
 from owncast_cli.bus import log
+from owncast_cli.bus.catalog import StreamStarted, StreamStopped
+from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.bus.push import push_sync
 from owncast_cli.db import open_database
 
@@ -67,12 +69,11 @@ def set_stream(datadir: Path, online: bool) -> None:
         current = state.stream(db)
         if online:
             current.update(online=True, lastConnectTime=state.rfc3339(now))
-            item = ("stream.started", {"streamId": f"test-{now}", "hasVideo": True, "hasAudio": True,
-                                       "remoteAddr": "127.0.0.1", "time": state.rfc3339(now),
-                                       "streamDetails": {"width": 320, "height": 180}})
+            item: BusEvent = StreamStarted(f"test-{now}", True, True, "127.0.0.1", state.rfc3339(now),
+                                           {"width": 320, "height": 180})
         else:
             current.update(online=False, lastDisconnectTime=state.rfc3339(now))
-            item = ("stream.stopped", {"streamId": "test", "reason": "test"})
+            item = StreamStopped("test", "test")
         state.put(db, state.STREAM, current)
         return log.append(db, [item], "test")
 

@@ -1,7 +1,7 @@
 """Owncast's admin API (``/api/admin/*``, HTTP Basic) and serve's integration routes (bearer tokens).
 
 The routes of capabilities serve owns live here, one module per area; the chat moderation,
-access-token and chat integration routes belong to the chat daemon (``owncast_cli.chat.admin_api``)
+access-token and chat integration routes belong to the chat daemon (``owncast_cli.chat.routes``)
 and reach it through :mod:`owncast_cli.serve.mounts`. :func:`register` wires the guard
 (:mod:`owncast_cli.adminauth`) and every module into serve's app.
 """

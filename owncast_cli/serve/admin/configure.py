@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from owncast_cli.bus import Event
+    from owncast_cli.bus.catalog import ConfigChanged
     from owncast_cli.daemons.context import Context
 
 
@@ -18,7 +19,7 @@ async def set_values(ctx: Context, values: Mapping[str, Any]) -> list[Event]:
     """
     store = ctx.config
 
-    def effect() -> list[tuple[str, dict[str, Any]]]:
+    def effect() -> list[ConfigChanged]:
         return store.apply(store.plan(dict(values)))
 
     return await ctx.bus.publish_many([], effect=effect)

@@ -17,6 +17,7 @@ from quart import Response
 
 from owncast_cli import __version__, state
 from owncast_cli.bus import log
+from owncast_cli.repos import chat_messages, users
 from owncast_cli.serve.admin.metrics import hardware
 from owncast_cli.serve.admin.status import TRANSCODE_HEALTH_KEY
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
@@ -66,8 +67,8 @@ def _read(db: Database) -> dict[str, Any]:
         "stream": state.stream(db),
         "playback": state.get(db, PLAYBACK_HEALTH_KEY) or {},
         "transcode": state.get(db, TRANSCODE_HEALTH_KEY) or {},
-        "users": db.execute("SELECT COUNT(*) FROM users WHERE type != 'API'")[0][0],
-        "messages": db.execute("SELECT COUNT(*) FROM messages")[0][0],
+        "users": users.count_chat_users(db),
+        "messages": chat_messages.count(db),
         "events": log.last_id(db),
     }
 

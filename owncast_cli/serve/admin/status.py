@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from quart import jsonify
 
 from owncast_cli import __version__, state
+from owncast_cli.bus.catalog import IngestDisconnect
 from owncast_cli.config import defaults
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
@@ -215,8 +216,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         stream = await db.run(lambda: state.stream(db))
         if not stream["online"]:
             return fail("no inbound stream connected")
-        await ctx.bus.publish("ingest.disconnect", {"reason": "disconnected by the admin",
-                                                    "streamId": stream.get("streamId")})
+        await ctx.bus.publish(IngestDisconnect("disconnected by the admin", stream.get("streamId")))
         return ok("inbound stream disconnected")
 
     @app.get("/api/admin/serverconfig")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from quart import jsonify
 
 from owncast_cli import state
+from owncast_cli.bus.catalog import WebhooksChanged
 from owncast_cli.repos import webhooks
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
 
@@ -65,9 +66,9 @@ def register(app: QuartTrio, svc: Services) -> None:
             return fail(str(exc))
         now, made = time.time(), {}
 
-        def effect() -> list[tuple[str, dict[str, Any]]]:
+        def effect() -> list[WebhooksChanged]:
             made.update(_payload(webhooks.create(db, url, events, secret, now)))
-            return [("webhooks.changed", {"id": made["id"], "action": "created"})]
+            return [WebhooksChanged(made["id"], "created")]
 
         await bus.publish_many([], effect=effect)
         return jsonify(made)
@@ -85,9 +86,9 @@ def register(app: QuartTrio, svc: Services) -> None:
             return fail('expected {"id": <webhook id, an integer>}')
         found: list[bool] = []
 
-        def effect() -> list[tuple[str, dict[str, Any]]]:
+        def effect() -> list[WebhooksChanged]:
             found.append(webhooks.delete(db, webhook_id))
-            return [("webhooks.changed", {"id": webhook_id, "action": "deleted"})] if found[0] else []
+            return [WebhooksChanged(webhook_id, "deleted")] if found[0] else []
 
         await bus.publish_many([], effect=effect)
         if not found[0]:

@@ -1,0 +1,82 @@
+"""Helpers every chat route shares: the service of the app, Owncast's answers, request bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from quart import Response, current_app, jsonify, request
+
+if TYPE_CHECKING:
+    from owncast_cli.chat.service import ChatService
+
+#: Where create_app keeps the service in ``app.extensions``.
+EXTENSION = "owncast_chat"
+
+
+def service() -> ChatService:
+    """The chat service of the app handling the current request."""
+    return current_app.extensions[EXTENSION]
+
+
+def ok(message: str) -> Response:
+    return jsonify({"success": True, "message": message})
+
+
+def fail(message: str, status: int = 400) -> Response:
+    response = jsonify({"success": False, "message": message})
+    response.status_code = status
+    return response
+
+
+def unauthorized() -> Response:
+    return Response("unauthorized", status=401, mimetype="text/plain")
+
+
+def headers_of(scope: Mapping[str, Any]) -> dict[str, str]:
+    return {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope["headers"]}
+
+
+def peer() -> str:
+    client = request.scope.get("client")
+    return client[0] if client else ""
+
+
+def client_ip() -> str:
+    """The caller's address (from X-Forwarded-For only behind a trusted proxy)."""
+    return service().client_address(peer(), headers_of(request.scope))
+
+
+def scheme() -> str:
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    if forwarded in ("http", "https") and service().peer_trusted(peer()):
+        return forwarded
+    return str(request.scope.get("scheme") or "http")
+
+
+async def json_body(example: str) -> dict[str, Any] | Response:
+    """The request's JSON object, or the answer that refuses it (400, or 413 when too large)."""
+    try:
+        value = await request.get_json(force=True)
+    except Exception as exc:
+        if getattr(exc, "code", None) == 413:
+            # Close the connection: the unread rest of the body must not stall the next request.
+            response = fail("the request body is too large", 413)
+            response.headers["Connection"] = "close"
+            return response
+        value = None
+    if not isinstance(value, dict):
+        return fail(f"the body must be a JSON object such as {example}")
+    return value
+
+
+async def optional_json_object() -> dict[str, Any] | None:
+    """An empty body as {}, a JSON object as itself, anything else as None."""
+    body = await request.get_data(as_text=True)
+    if not body.strip():
+        return {}
+    try:
+        value = await request.get_json(force=True)
+    except Exception:
+        return None
+    return value if isinstance(value, dict) else None
