@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from owncast_cli.repos import runtime
@@ -44,5 +44,5 @@ def chat_clients(db: Database) -> int:
 
 def rfc3339(ts: float | None = None) -> str:
     """Owncast's JSON time format (Go's RFC 3339 with fractional seconds), in UTC."""
-    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=UTC)
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")

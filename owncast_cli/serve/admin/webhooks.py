@@ -16,7 +16,7 @@ from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_sto
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
 
-    from owncast_cli.repos.webhooks import Webhook
+    from owncast_cli.repos.webhooks import Hook
     from owncast_cli.serve.app import Services
 
 #: Owncast's WebhookEventType values.
@@ -45,8 +45,8 @@ def validate(body: dict[str, Any]) -> tuple[str, list[str], str]:
     return url.strip(), list(dict.fromkeys(events)), secret
 
 
-def _payload(hook: Webhook) -> dict[str, Any]:
-    return {"id": hook.id, "url": hook.url, "events": hook.events, "timestamp": state.rfc3339(hook.timestamp),
+def _payload(hook: Hook) -> dict[str, Any]:
+    return {"id": hook.id, "url": hook.url, "events": list(hook.events), "timestamp": state.rfc3339(hook.timestamp),
             "lastUsed": state.rfc3339(hook.last_used) if hook.last_used else None}
 
 
