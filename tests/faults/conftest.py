@@ -75,11 +75,6 @@ class DaemonProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
     def signal(self, signum: int) -> None:
         assert self.process is not None
         self.process.send_signal(signum)
@@ -129,9 +124,9 @@ class Cluster:
             raise AssertionError(f"owncast {' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}")
         return done.stdout.decode()
 
-    async def start(self, command: str, *args: str, name: str | None = None) -> DaemonProcess:
+    async def start(self, command: str, *args: str) -> DaemonProcess:
         """``owncast COMMAND ARGS`` started and ready."""
-        process = DaemonProcess(self.datadir, name or command, [command, *args])
+        process = DaemonProcess(self.datadir, command, [command, *args])
         self.processes.append(process)
         await process.start()
         return process
