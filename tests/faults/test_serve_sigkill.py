@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import trio
 
@@ -37,8 +39,14 @@ async def test_sigkill_serve_keeps_viewer_counts_config_and_hls(cluster: Cluster
         last_segment = await next_matching(bus, lambda e: e.type == "transcode.segment")
 
         assert await serve.kill() == -9
+        shown = json.loads(await cluster.owncast("status", "--json"))
+        assert {d["name"]: d["state"] for d in shown["daemons"]} == {
+            "serve": "dead", "ingest": "running", "transcode": "running", "chat": "running"}
         await serve.start()
         assert cluster.base_url() == base
+        shown = json.loads(await cluster.owncast("status", "--json"))
+        assert serve.process is not None
+        assert {d["name"]: (d["state"], d["pid"]) for d in shown["daemons"]}["serve"] == ("running", serve.process.pid)
 
         # Right after the restart, before any viewer came back: the peaks and the config are there.
         async with httpx.AsyncClient(base_url=base, auth=ADMIN, timeout=10) as admin:
