@@ -22,6 +22,8 @@ run: install
 test-deps: $(BIN)/python web-vendor
 	$(BIN)/pip install -q -e '.[test]'
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	# The media tests run against every ffmpeg present: the bundled one and Debian's.
+	test -x /usr/bin/ffmpeg || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ffmpeg)
 
 test: test-deps
 	$(BIN)/pytest -q

@@ -42,6 +42,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from owncast_cli.media.ffmpeg import FFmpegSource, inspect_ffmpeg  # noqa: E402
 from owncast_cli.protocols.hls import HlsError, parse_media_playlist  # noqa: E402
 from owncast_cli.transcode.offline import ensure_generated_clip  # noqa: E402
 
@@ -214,7 +215,7 @@ class Ours:
         plugins = ["--plugins-dir", str(self.datadir)]
         self.ingest = subprocess.Popen([*OWNCAST, "ingest", *d, "--rtmpport", "0", *plugins], cwd=ROOT,
                                        stdout=subprocess.DEVNULL, stderr=(self.datadir / "ingest.log").open("w"))
-        self.transcode = subprocess.Popen([*OWNCAST, "transcode", *d, *plugins], cwd=ROOT,
+        self.transcode = subprocess.Popen([*OWNCAST, "transcode", *d, "--ffmpeg", FFMPEG, *plugins], cwd=ROOT,
                                           stdout=subprocess.DEVNULL,
                                           stderr=(self.datadir / "transcode.log").open("w"))
         self.url = ""
@@ -242,7 +243,7 @@ class Ours:
         segment = (1, 2)[level]
         self.owncast("config", "set", "video_latency_level", str(level))
         # The offline clip is made once per segment length; a long-running server has it already.
-        ensure_generated_clip(FFMPEG, self.datadir / "tmp", segment)
+        ensure_generated_clip(inspect_ffmpeg(FFMPEG, FFmpegSource.BUNDLED), self.datadir / "tmp", segment)
         me = psutil.Process(self.transcode.pid)
         playlist = self.datadir / "hls" / "0" / "stream.m3u8"
         before, publisher_t = cpu(me), time.monotonic()

@@ -25,6 +25,8 @@ class Settings:
     streamkey: str | None = None
     verbose: bool = False
     plugins_dir: Path | None = None
+    #: ``--ffmpeg``: the binary transcode runs, over the ``ffmpeg_path`` key and auto-detection.
+    ffmpeg: str | None = None
     #: Per-run overrides of listen addresses (tests bind port 0 through these).
     web_host: str | None = None
     web_port: int | None = None

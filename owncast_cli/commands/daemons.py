@@ -9,7 +9,7 @@ from typing import Any
 
 import rich_click as click
 
-from owncast_cli.commands.options import EXIT_USAGE, daemon_options, data_options, fail
+from owncast_cli.commands.options import EXIT_USAGE, daemon_options, data_options, fail, ffmpeg_option
 from owncast_cli.daemons.registry import DAEMONS
 from owncast_cli.settings import Settings
 
@@ -114,13 +114,15 @@ def _restore(settings: Settings, path: Path) -> None:
 
 @click.command("run-all")
 @daemon_options
+@ffmpeg_option
 @click.option("--without", "without", multiple=True, type=click.Choice(list(DAEMONS)),
               help="Leave this daemon out (repeatable), to run it as its own process on this host "
                    "(same data directory; other hosts are not supported yet).")
 def run_all_command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None,
-                    without: tuple[str, ...]) -> None:
+                    ffmpeg: str | None, without: tuple[str, ...]) -> None:
     """Migrate the database, then run every daemon in one process until SIGTERM/SIGINT."""
-    _run(settings, persisted, restore_database, [n for n in DAEMONS if n not in without], migrate=True)
+    _run(settings.with_(ffmpeg=ffmpeg), persisted, restore_database, [n for n in DAEMONS if n not in without],
+         migrate=True)
 
 
 def _daemon_command(name: str) -> click.Command:
@@ -128,10 +130,12 @@ def _daemon_command(name: str) -> click.Command:
 
     @click.command(name, help=spec.help + " Runs alone (one systemd unit); needs `owncast migrate` first.")
     @daemon_options
-    def command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None) -> None:
-        _run(settings, persisted, restore_database, [name], migrate=False)
+    def command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None,
+                ffmpeg: str | None = None) -> None:
+        _run(settings.with_(ffmpeg=ffmpeg), persisted, restore_database, [name], migrate=False)
 
-    return command
+    # Only transcode runs ffmpeg.
+    return ffmpeg_option(command) if name == "transcode" else command
 
 
 serve_command = _daemon_command("serve")

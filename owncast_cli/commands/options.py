@@ -6,13 +6,14 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rich_click as click
 
 from owncast_cli.settings import Settings
 
 EXIT_USAGE = 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -80,6 +81,24 @@ def daemon_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*args, settings=settings, persisted=persisted, restore_database=restore_database, **kwargs)
 
     return wrapper
+
+
+def _resolve_ffmpeg(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from owncast_cli.media.ffmpeg import FFmpegNotFound, resolve_explicit
+
+    try:
+        return resolve_explicit(value, "--ffmpeg")
+    except FFmpegNotFound as exc:
+        raise click.BadParameter(str(exc).removeprefix("invalid value for --ffmpeg: "), ctx, param) from None
+
+
+def ffmpeg_option(fn: F) -> F:
+    """``--ffmpeg PATH``: this binary, over the ``ffmpeg_path`` key, PATH and the bundled one."""
+    return click.option("--ffmpeg", "ffmpeg", metavar="PATH", default=None, callback=_resolve_ffmpeg,
+                        help="The ffmpeg to run (a path or a command on PATH); overrides the ffmpeg_path "
+                             "config key, PATH and the bundled imageio-ffmpeg.")(fn)
 
 
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:

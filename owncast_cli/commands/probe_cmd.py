@@ -12,7 +12,7 @@ from typing import Any
 
 import rich_click as click
 
-from owncast_cli.commands.options import fail
+from owncast_cli.commands.options import fail, ffmpeg_option
 
 _KEY_RE = re.compile(r"n:\s*0 .*?iskey:(\d)")
 TIMEOUT = 10.0
@@ -80,7 +80,8 @@ def probe_stream(url: str, *, segments: int, ffmpeg: str | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 @click.option("--segments", type=click.IntRange(0, 50), default=3, show_default=True,
               help="Newest segments of each variant to download and check (0: playlists only).")
-def probe_command(url: str, as_json: bool, segments: int) -> None:
+@ffmpeg_option
+def probe_command(url: str, as_json: bool, segments: int, ffmpeg: str | None) -> None:
     """Check an HLS stream (a master playlist URL): durations, keyframes, resolutions.
 
     Exits 0 when a player would find nothing wrong, 1 when there are warnings.
@@ -90,14 +91,14 @@ def probe_command(url: str, as_json: bool, segments: int) -> None:
     from owncast_cli.media.ffmpeg import FFmpegError, load_ffmpeg
     from owncast_cli.protocols.hls import HlsError
 
-    ffmpeg = None
+    path = None
     if segments:
         try:
-            ffmpeg = load_ffmpeg().path
+            path = load_ffmpeg(flag_path=ffmpeg).path
         except FFmpegError as exc:
             fail(f"segments cannot be checked: {exc} (or use --segments 0)")
     try:
-        report = probe_stream(url, segments=segments, ffmpeg=ffmpeg)
+        report = probe_stream(url, segments=segments, ffmpeg=path)
     except httpx.HTTPError as exc:
         fail(f"cannot fetch {url}: {exc}")
     except HlsError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import rich_click as click
 
-from owncast_cli.commands.options import EXIT_USAGE, fail
+from owncast_cli.commands.options import EXIT_USAGE, fail, ffmpeg_option
 from owncast_cli.settings import Settings
 
 FONT_CANDIDATES = (
@@ -77,8 +77,9 @@ def default_url(settings: Settings) -> str:
 @click.option("--datadir", type=click.Path(path_type=Path), envvar="OWNCAST_DATADIR", default=Path("data"),
               show_default=True, help="Data directory (to find the local ingest and stream key).")
 @click.option("--streamkey", default=None, help="Stream key to use instead of the first configured one.")
+@ffmpeg_option
 def publish_test_command(url: str | None, duration: float | None, size: str, fps: int, bitrate: int,
-                         datadir: Path, streamkey: str | None) -> None:
+                         datadir: Path, streamkey: str | None, ffmpeg: str | None) -> None:
     """Publish a test pattern with a tone and a burned-in clock through ffmpeg (no OBS needed)."""
     try:
         width, height = (int(part) for part in size.lower().split("x"))
@@ -89,11 +90,11 @@ def publish_test_command(url: str | None, duration: float | None, size: str, fps
     from owncast_cli.media.ffmpeg import FFmpegError, load_ffmpeg
 
     try:
-        ffmpeg = load_ffmpeg().path
+        path = load_ffmpeg(flag_path=ffmpeg).path
     except FFmpegError as exc:
         fail(str(exc))
     target = url or default_url(Settings(datadir=datadir, streamkey=streamkey))
-    argv = build_argv(str(ffmpeg), target, width=width, height=height, fps=fps, duration=duration,
+    argv = build_argv(path, target, width=width, height=height, fps=fps, duration=duration,
                       font=find_font(), bitrate_kbps=bitrate)
     click.echo(f"publishing {width}x{height}@{fps} to {target.rsplit('/', 1)[0]}/…", err=True)
     try:

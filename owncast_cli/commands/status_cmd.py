@@ -32,8 +32,25 @@ def collect(db: Any) -> dict[str, Any]:
         ],
         "stream": state.stream(db),
         "viewers": state.viewers(db),
+        "ffmpeg": _ffmpeg(state.get(db, "transcoder"), str(store.get("ffmpeg_path") or "")),
         "warnings": warnings,
     }
+
+
+def _ffmpeg(recorded: dict[str, Any] | None, configured: str) -> dict[str, Any]:
+    """The ffmpeg transcode runs (recorded when it started), else the one it would pick."""
+    from owncast_cli.media.ffmpeg import FFmpegError, FFmpegSource, find_ffmpeg
+
+    if recorded and recorded.get("ffmpegPath"):
+        recorded_source = str(recorded.get("source"))
+        source = FFmpegSource(recorded_source if recorded_source in set(FFmpegSource) else "config")
+        return {"path": recorded["ffmpegPath"], "version": recorded.get("ffmpegVersion") or "",
+                "source": source.value, "from": source.described, "checked": True}
+    try:
+        path, source = find_ffmpeg(configured or None)
+    except FFmpegError as exc:
+        return {"path": None, "version": "", "source": None, "from": None, "checked": False, "error": str(exc)}
+    return {"path": path, "version": "", "source": source.value, "from": source.described, "checked": False}
 
 
 @click.command("status")
@@ -59,5 +76,12 @@ def status_command(settings: Settings, as_json: bool) -> None:
     console.print(f"stream: {'[green]online[/]' if stream['online'] else 'offline'}"
                   f"  viewers: {viewers['current']} (session peak {viewers['sessionPeak']},"
                   f" overall peak {viewers['overallPeak']})  at {time.strftime('%H:%M:%S')}")
+    ffmpeg = report["ffmpeg"]
+    if ffmpeg["path"] is None:
+        console.print(f"ffmpeg: [red]none[/] ({ffmpeg['error']})")
+    elif ffmpeg["checked"]:
+        console.print(f"ffmpeg: {ffmpeg['version']} at {ffmpeg['path']} (from {ffmpeg['from']})")
+    else:
+        console.print(f"ffmpeg: {ffmpeg['path']} (from {ffmpeg['from']}; transcode has not started yet)")
     for warning in report["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}")

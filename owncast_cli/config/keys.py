@@ -93,7 +93,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("stream_takeover_grace_seconds", N, 3.0, v.number(0, 600), "A new publisher with a valid key takes over when the current one has sent nothing for this long."),
     ConfigKey("stream_timeout_seconds", N, 10.0, v.number(1, 600), "A stream with no media for this long is considered stopped."),
     # Video.
-    ConfigKey("ffmpeg_path", S, "", v.text(4096, single_line=True), "Path to ffmpeg; empty to auto-detect.", live=False),
+    ConfigKey("ffmpeg_path", S, "", v.executable, "Path to ffmpeg; empty to auto-detect.", live=False),
     ConfigKey("video_codec", S, "libx264", v.one_of("libx264", "h264_nvenc", "h264_vaapi", "h264_qsv", "h264_videotoolbox", "h264_v4l2m2m", "h264_omx"), "H.264 encoder used for video variants."),
     ConfigKey("video_latency_level", I, 2, v.clamped_latency, "Latency level 0-4 (segment length and playlist size)."),
     ConfigKey("video_stream_output_variants", J, [d.DEFAULT_VARIANT], v.video_variants, "Output video variants."),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
+import shutil
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -37,6 +39,17 @@ def text(max_len: int = 100_000, *, allow_empty: bool = True, single_line: bool 
         return value
 
     return check
+
+
+def executable(value: Any) -> str:
+    """Empty (auto-detect), or an executable file: a path (``~`` expanded) or a command name on PATH."""
+    path: str = text(4096, single_line=True)(value)
+    if path:
+        found = shutil.which(os.path.expanduser(path))
+        if found is None or not os.path.isfile(found):
+            raise ConfigValueError("the path of an executable file (or a command name on PATH), "
+                                   "or empty to auto-detect")
+    return path
 
 
 def boolean(value: Any) -> bool:

@@ -452,6 +452,20 @@ def target_duration(text: str) -> int | None:
     return parse_media_playlist(text).target_duration
 
 
+def append_endlist(media_playlist_text: str | None, target_duration: int) -> str:
+    """End a variant playlist without an offline clip (none could be made): add ``#EXT-X-ENDLIST``.
+
+    With no playlist, an ended one with no segments (``target_duration``, at least 1, in its
+    header). A playlist that has ended already is returned unchanged.
+    """
+    if not media_playlist_text or not media_playlist_text.strip():
+        return MediaPlaylist.new(max(target_duration, 1), endlist=True).serialise()
+    playlist = parse_media_playlist(media_playlist_text)
+    if playlist.endlist:
+        return media_playlist_text
+    return replace(playlist, footer=(*playlist.footer, Tag(ENDLIST))).serialise()
+
+
 def append_offline(media_playlist_text: str | None, clip_uri: str, clip_duration: float) -> str:
     """End a variant playlist with the offline clip, as Owncast does when a stream stops.
 

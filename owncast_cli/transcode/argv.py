@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from owncast_cli.media.capabilities import Capabilities
 from owncast_cli.media.codecs import DEFAULT_CODEC, CodecProfile, VideoCodec, codec_profile
 from owncast_cli.media.latency import latency_level as lookup_latency
 from owncast_cli.media.variants import StreamOutputVariant
@@ -212,22 +213,57 @@ def build_thumbnail_argv(ffmpeg_path: str, segment: str | os.PathLike[str], out_
     """Owncast's thumbnail command: the first frame of a segment as a JPEG.
 
     The output format is named, so ``out_jpg`` may be a temporary name to rename later.
+    Every option here exists in ffmpeg 4.x and later; no capability decides anything.
     """
     return [ffmpeg_path, "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", "-t", "1",
             "-i", os.fspath(segment), "-f", "image2", "-frames:v", "1", "-update", "1", os.fspath(out_jpg)]
 
 
 def build_preview_argv(ffmpeg_path: str, segment: str | os.PathLike[str], out_gif: str | os.PathLike[str], *,
-                       seconds: float = 1.0, fps: int = 8, width: int = THUMBNAIL_PREVIEW_WIDTH) -> list[str]:
+                       caps: Capabilities, seconds: float = 1.0, fps: int = 8,
+                       width: int = THUMBNAIL_PREVIEW_WIDTH) -> list[str]:
     """Owncast's animated preview: ``seconds`` of a segment as a looping GIF.
 
     A palette made from the clip itself (palettegen/paletteuse) keeps GIF banding down;
-    lanczos keeps the downscale sharp.
+    a build without those filters gets ffmpeg's default palette. lanczos keeps the
+    downscale sharp.
     """
-    graph = (f"fps={fps},scale={width}:-1:flags=lanczos,split[a][b];"
-             "[a]palettegen[p];[b][p]paletteuse")
+    graph = f"fps={fps},scale={width}:-1:flags=lanczos"
+    if {"split", "palettegen", "paletteuse"} <= caps.filters:
+        graph += ",split[a][b];[a]palettegen[p];[b][p]paletteuse"
     return [ffmpeg_path, "-hide_banner", "-loglevel", "error", "-y", "-t", f"{seconds:g}",
             "-i", os.fspath(segment), "-vf", graph, "-an", "-loop", "0", "-f", "gif", os.fspath(out_gif)]
+
+
+@dataclass(frozen=True)
+class Slate:
+    """How the offline clip looks: a dark, still slate."""
+
+    width: int = 1280
+    height: int = 720
+    framerate: int = 24
+    colors: tuple[str, str] = ("0x0b1220", "0x1f2937")
+
+
+def offline_video_sources(caps: Capabilities, slate: Slate = Slate()) -> list[str]:
+    """The lavfi sources that can draw ``slate`` with this ffmpeg, best first.
+
+    A still top-to-bottom ``gradients`` when the build has that source (ffmpeg 4.4+): its
+    rotation ``speed`` is set to the lowest value the build allows (0 on 9.x; 5.1 refuses 0
+    with "Numerical result out of range" and allows 1e-05, i.e. 0.002 rad over a 10 s
+    clip: still). A plain ``color`` source always follows, as the fallback. No text is
+    drawn: drawtext needs fonts that a server may not have.
+    """
+    w, h, r = slate.width, slate.height, slate.framerate
+    sources = []
+    if "gradients" in caps.filters:
+        gradient = f"gradients=s={w}x{h}:r={r}:c0={slate.colors[0]}:c1={slate.colors[1]}:x0=0:y0=0:x1=0:y1={h}"
+        speed = caps.option("filter=gradients", "speed")
+        if speed is not None:
+            gradient += f":speed={speed.nearest(0.0):g}"
+        sources.append(gradient)
+    sources.append(f"color=c={slate.colors[0]}:s={w}x{h}:r={r}")
+    return sources
 
 
 def build_offline_clip_argv(
@@ -235,28 +271,21 @@ def build_offline_clip_argv(
     out_ts: str | os.PathLike[str],
     seconds: float = 8.0,
     *,
-    width: int = 1280,
-    height: int = 720,
-    framerate: int = 24,
-    colors: tuple[str, str] = ("0x0b1220", "0x1f2937"),
+    video_source: str,
+    framerate: int = Slate.framerate,
     sample_rate: int = 48000,
     video_bitrate_kbps: int = 400,
     audio_bitrate_kbps: int = 64,
 ) -> list[str]:
-    """A calm slate for the end of a stream: a still, dark gradient with silent audio.
+    """The end-of-stream clip from ``video_source`` (one of :func:`offline_video_sources`) with silence.
 
     H.264 + AAC in MPEG-TS, starting with a keyframe, so it can follow the live segments
-    after an ``#EXT-X-DISCONTINUITY``. No text is drawn: drawtext needs fonts that a
-    server may not have. The ``gradients`` source needs ffmpeg 4.4 or later.
+    after an ``#EXT-X-DISCONTINUITY``.
     """
     frames = max(1, round(seconds * framerate))
-    # A still, top-to-bottom gradient: fixed end points and speed 0, so every frame (and
-    # every generated clip) is identical.
-    video = (f"gradients=s={width}x{height}:r={framerate}:c0={colors[0]}:c1={colors[1]}"
-             f":x0=0:y0=0:x1=0:y1={height}:speed=0")
     return [
         ffmpeg_path, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", video,
+        "-f", "lavfi", "-i", video_source,
         "-f", "lavfi", "-i", f"anullsrc=r={sample_rate}:cl=stereo",
         "-map", "0:v", "-map", "1:a", "-t", f"{seconds:g}",
         "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-profile:v", "high",

@@ -20,7 +20,7 @@ from owncast_cli.bus.catalog import (
 from owncast_cli.bus.eventtype import BusEvent
 from owncast_cli.media.ffmpeg import FFmpegError, FFmpegInfo, load_ffmpeg
 from owncast_cli.transcode import health
-from owncast_cli.transcode.offline import OfflineClip, resolve_clip
+from owncast_cli.transcode.offline import OfflineClip, OfflineClipError, resolve_clip
 from owncast_cli.transcode.plan import Plan, plan_from_config
 from owncast_cli.transcode.playlists import clear_hls_dir
 from owncast_cli.transcode.session import Paths, Session, StreamInfo
@@ -149,7 +149,7 @@ class Transcoder:
         endpoint = str(values.get("video_serving_endpoint") or "")
         local = LocalStorage(self.paths.hls_dir, plan.latency.segment_count, endpoint)
         await local.start()
-        s3: dict[str, Any] = dict(values.get("s3_storage_config") or {})  # type: ignore[call-overload]
+        s3: dict[str, Any] = dict(values.get("s3_storage_config") or {})
         if not s3.get("enabled"):
             return local
         remote = S3Storage(s3, self.paths.hls_dir, segment_seconds=plan.latency.seconds_per_segment,
@@ -174,7 +174,11 @@ class Transcoder:
 
 
 class _ClipCache:
-    """Resolves the offline clip in the background when a stream starts, so the end is quick."""
+    """Resolves the offline clip in the background when a stream starts, so the end is quick.
+
+    The clip is optional: when it cannot be made, one warning names the ffmpeg and the
+    reason, and the stream still ends properly (its playlists get ``#EXT-X-ENDLIST``).
+    """
 
     def __init__(self, transcoder: Transcoder, plan: Plan, configured: str) -> None:
         self.transcoder = transcoder
@@ -182,37 +186,39 @@ class _ClipCache:
         self.configured = configured
         self.ready = trio.Event()
         self.clip: OfflineClip | None = None
-        self.error: BaseException | None = None
 
     async def prepare(self) -> None:
         t = self.transcoder
         try:
             self.clip, notice = await trio.to_thread.run_sync(
-                resolve_clip, t.ffmpeg.path, self.configured, t.paths.tmp_dir, self.seconds)
+                resolve_clip, t.ffmpeg, self.configured, t.paths.tmp_dir, self.seconds)
             if notice:  # the configured clip was refused (ours is used) or cut to a segment's length
                 logger.warning("%s", notice)
                 await t.publish(TranscodeWarning(None, notice))
-        except Exception as exc:
-            self.error = exc
+        except (OfflineClipError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, OfflineClipError) else f"{t.ffmpeg.name}: the offline clip: {exc}"
+            message = f"{reason}; streams end without an offline clip"
+            logger.warning("%s", message)
+            await t.publish(TranscodeWarning(None, message))
         finally:
             self.ready.set()
 
-    async def get(self) -> OfflineClip:
+    async def get(self) -> OfflineClip | None:
         await self.ready.wait()
-        if self.clip is None:
-            raise TranscodeError(f"no offline clip: {self.error}")
         return self.clip
 
 
 async def check_ffmpeg(ctx: Context) -> FFmpegInfo:
-    """Find and check ffmpeg, and publish what it supports (admin ``supportedCodecs``).
+    """Find ffmpeg, learn what it can do, and record it (``owncast status``, admin ``supportedCodecs``).
 
     Raises:
         TranscodeError: no usable ffmpeg; the message says how to fix it.
     """
     configured = str(await ctx.get_config("ffmpeg_path") or "")
+    flag = ctx.settings.ffmpeg
     try:
-        info = await trio.to_thread.run_sync(lambda: load_ffmpeg(configured or None))
+        info = await trio.to_thread.run_sync(lambda: load_ffmpeg(
+            configured or None, flag_path=flag, cache_dir=ctx.settings.tmp_dir))
     except FFmpegError as exc:
         raise TranscodeError(str(exc)) from None
     described = {"ffmpegPath": info.path, "ffmpegVersion": info.version, "source": info.source.value,
@@ -225,7 +231,7 @@ async def check_ffmpeg(ctx: Context) -> FFmpegInfo:
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     ffmpeg = await check_ffmpeg(ctx)
     ctx.settings.hls_dir.mkdir(parents=True, exist_ok=True)
-    logger.info("ffmpeg %s (%s) at %s; encoders: %s", ffmpeg.version, ffmpeg.source.value, ffmpeg.path,
+    logger.info("ffmpeg %s at %s (from %s); encoders: %s", ffmpeg.version, ffmpeg.path, ffmpeg.source.described,
                 ", ".join(c.value for c in ffmpeg.h264_encoders))
     async with trio.open_nursery() as nursery:
         transcoder = Transcoder(ctx, ffmpeg, nursery)

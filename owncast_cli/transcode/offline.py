@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import subprocess
@@ -10,8 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.media.probe import MediaProbeError, probe_media
-from owncast_cli.transcode.argv import build_offline_clip_argv
+from owncast_cli.transcode.argv import build_offline_clip_argv, offline_video_sources
+
+logger = logging.getLogger("owncast.transcode.offline")
 
 GENERATE_TIMEOUT: Final = 60.0
 
@@ -67,27 +71,47 @@ def generated_clip_path(tmp_dir: Path, seconds: int) -> Path:
     return tmp_dir / f"offline-{seconds}s.ts"
 
 
-def ensure_generated_clip(ffmpeg_path: str, tmp_dir: Path, seconds: int) -> OfflineClip:
+def _run_ffmpeg(argv: list[str], partial: Path) -> str | None:
+    """Run ``argv`` writing ``partial``; None when it worked, else the end of ffmpeg's error."""
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=GENERATE_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        partial.unlink(missing_ok=True)
+        return f"it took longer than {GENERATE_TIMEOUT:g} s"
+    except OSError as exc:
+        return str(exc)
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1][-300:] if lines else f"exit {done.returncode}"
+    return None
+
+
+def ensure_generated_clip(ffmpeg: FFmpegInfo, tmp_dir: Path, seconds: int) -> OfflineClip:
     """Our calm slate, ``seconds`` long (one segment, so the target duration holds); made once.
 
-    Blocking: call from a thread.
+    Each video source this ffmpeg offers is tried in turn (:func:`offline_video_sources`),
+    so a build that refuses the first still gets a clip. Blocking: call from a thread.
 
     Raises:
-        OfflineClipError: ffmpeg could not make it (its error is in the message).
+        OfflineClipError: no source worked (each one's error is in the message).
     """
     path = generated_clip_path(tmp_dir, seconds)
     if not path.is_file():
         tmp_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        argv = build_offline_clip_argv(ffmpeg_path, partial, float(seconds))
-        try:
-            done = subprocess.run(argv, capture_output=True, timeout=GENERATE_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise OfflineClipError(f"making the offline clip took longer than {GENERATE_TIMEOUT:g} s") from None
-        if done.returncode != 0:
-            partial.unlink(missing_ok=True)
-            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
-            raise OfflineClipError(f"ffmpeg could not make the offline clip: {tail}")
+        failures: list[str] = []
+        for source in offline_video_sources(ffmpeg.capabilities):
+            argv = build_offline_clip_argv(ffmpeg.path, partial, float(seconds), video_source=source)
+            error = _run_ffmpeg(argv, partial)
+            if error is None:
+                break
+            failures.append(f"{source.split('=', 1)[0]}: {error}")
+        else:
+            raise OfflineClipError(f"{ffmpeg.name} could not make the offline clip ({'; '.join(failures)})")
+        if failures:
+            logger.warning("%s could not draw the offline clip with %s; drew it with %s instead",
+                           ffmpeg.name, "; ".join(failures), source.split("=", 1)[0])
         os.replace(partial, path)
     return OfflineClip(path, float(seconds), _uri_for(path))
 
@@ -112,15 +136,9 @@ def trim_clip(ffmpeg_path: str, clip: OfflineClip, tmp_dir: Path, seconds: int) 
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         argv = [ffmpeg_path, "-hide_banner", "-loglevel", "error", "-y", "-i", os.fspath(clip.path),
                 "-t", str(seconds), "-map", "0", "-c", "copy", "-f", "mpegts", os.fspath(partial)]
-        try:
-            done = subprocess.run(argv, capture_output=True, timeout=GENERATE_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            partial.unlink(missing_ok=True)
-            raise OfflineClipError(f"trimming {str(clip.path)!r} took longer than {GENERATE_TIMEOUT:g} s") from None
-        if done.returncode != 0:
-            partial.unlink(missing_ok=True)
-            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
-            raise OfflineClipError(f"ffmpeg could not trim offline_clip_path {str(clip.path)!r}: {tail}")
+        error = _run_ffmpeg(argv, partial)
+        if error is not None:
+            raise OfflineClipError(f"ffmpeg could not trim offline_clip_path {str(clip.path)!r}: {error}")
         os.replace(partial, path)
     trimmed = check_clip(ffmpeg_path, path)
     if not fits(trimmed.duration, seconds):
@@ -130,7 +148,7 @@ def trim_clip(ffmpeg_path: str, clip: OfflineClip, tmp_dir: Path, seconds: int) 
     return trimmed
 
 
-def resolve_clip(ffmpeg_path: str, configured: str, tmp_dir: Path, seconds: int) -> tuple[OfflineClip, str | None]:
+def resolve_clip(ffmpeg: FFmpegInfo, configured: str, tmp_dir: Path, seconds: int) -> tuple[OfflineClip, str | None]:
     """The clip to use and, when the configured one was refused or cut, what the admin should know.
 
     A configured clip longer than a segment is cut to its first ``seconds``; one that cannot
@@ -139,14 +157,14 @@ def resolve_clip(ffmpeg_path: str, configured: str, tmp_dir: Path, seconds: int)
     if configured:
         source = Path(configured).expanduser()
         try:
-            clip = check_clip(ffmpeg_path, source)
+            clip = check_clip(ffmpeg.path, source)
             if fits(clip.duration, seconds):
                 return clip, None
-            trimmed = trim_clip(ffmpeg_path, clip, tmp_dir, seconds)
+            trimmed = trim_clip(ffmpeg.path, clip, tmp_dir, seconds)
         except OfflineClipError as exc:
-            return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), f"{exc}; using the built-in clip"
+            return ensure_generated_clip(ffmpeg, tmp_dir, seconds), f"{exc}; using the built-in clip"
         return trimmed, (f"offline_clip_path {str(source)!r} lasts {clip.duration:.2f} s, longer than the "
                          f"{seconds} s segments of this latency level: only its first {seconds} s is shown "
                          f"(cut it yourself, e.g. `ffmpeg -i CLIP -t {seconds} -c copy clip.ts`, to choose "
                          "which part, or raise video_latency_level)")
-    return ensure_generated_clip(ffmpeg_path, tmp_dir, seconds), None
+    return ensure_generated_clip(ffmpeg, tmp_dir, seconds), None

@@ -9,10 +9,13 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from owncast_cli.protocols.hls import MediaPlaylist, Segment, append_offline, parse_media_playlist
+from owncast_cli.protocols.hls import MediaPlaylist, Segment, append_endlist, append_offline, parse_media_playlist
 from owncast_cli.transcode.argv import MASTER_PLAYLIST, VARIANT_PLAYLIST
+
+if TYPE_CHECKING:
+    from owncast_cli.transcode.offline import OfflineClip
 
 #: Segments kept on local disk beyond the playlist (Owncast's local cleanup: segmentCount + 10).
 LOCAL_MARGIN: Final = 10
@@ -117,8 +120,8 @@ class SegmentWindow:
         return tuple(self._order)
 
 
-def closed_playlist_text(path: Path, clip_uri: str, clip_duration: float) -> str:
-    """Variant playlist ``path`` with the offline clip and ``#EXT-X-ENDLIST`` appended.
+def closed_playlist_text(path: Path, clip: OfflineClip | None, target_duration: int) -> str:
+    """Variant playlist ``path`` with the offline clip (when there is one) and ``#EXT-X-ENDLIST``.
 
     A missing playlist (the stream ended before its first segment) gives one holding just
     the clip, so players still show the end card.
@@ -127,7 +130,9 @@ def closed_playlist_text(path: Path, clip_uri: str, clip_duration: float) -> str
         current: str | None = path.read_text()
     except FileNotFoundError:
         current = None
-    return append_offline(current, clip_uri, clip_duration)
+    if clip is None:
+        return append_endlist(current, target_duration)
+    return append_offline(current, clip.uri, clip.duration)
 
 
 def clear_hls_dir(hls_dir: Path) -> None:

@@ -25,7 +25,7 @@ from owncast_cli.transcode.progress import Progress
 from owncast_cli.transcode.storage import Storage, StorageError
 from owncast_cli.transcode.storage.local import LocalStorage
 from owncast_cli.transcode.supervisor import run_ffmpeg
-from owncast_cli.transcode.thumbnails import INTERVAL_SECONDS, make_thumbnails
+from owncast_cli.transcode.thumbnails import INTERVAL_SECONDS, Thumbnailer
 
 logger = logging.getLogger("owncast.transcode")
 
@@ -90,7 +90,7 @@ class Session:
 
     def __init__(self, *, ffmpeg: FFmpegInfo, plan: Plan, stream: StreamInfo, storage: Storage, paths: Paths,
                  publish: Publish, record_health: Callable[[dict[str, Any]], Awaitable[None]],
-                 clip: Callable[[], Awaitable[OfflineClip]], resume: bool = False) -> None:
+                 clip: Callable[[], Awaitable[OfflineClip | None]], resume: bool = False) -> None:
         self.ffmpeg = ffmpeg
         self.plan = plan
         self.stream = stream
@@ -103,7 +103,6 @@ class Session:
         self.ended = trio.Event()  # stream.stopped arrived
         self.done = trio.Event()  # everything finished, offline clip appended (if ended)
         self.restarts = 0
-        self.ffmpeg_pid: int | None = None
         self._shutdown = trio.Event()  # the daemon is stopping: no offline clip, no restart
         self._ffmpeg_done = trio.Event()
         self._new_best_segment = trio.Event()
@@ -278,13 +277,14 @@ class Session:
 
     async def _thumbnails(self, scope: trio.CancelScope) -> None:
         """Owncast's thumbnailer: from the first segment on, every 20 s while live."""
+        thumbnailer = Thumbnailer(self.ffmpeg, self.paths.tmp_dir)
         with scope:
             while True:
                 await self._new_best_segment.wait()
                 self._new_best_segment = trio.Event()
                 segment = self._newest_best_segment()
                 if segment is not None:
-                    await make_thumbnails(self.ffmpeg.path, segment, self.paths.tmp_dir)
+                    await thumbnailer.make(segment)
                 await trio.sleep(INTERVAL_SECONDS)
 
     def _newest_best_segment(self) -> Path | None:
@@ -299,15 +299,15 @@ class Session:
         return None
 
     async def _go_offline(self) -> None:
-        clip = await self.clip()
+        clip = await self.clip()  # None: it could not be made (warned); the playlists still end
         for index in range(len(self.plan.variants)):
             path = variant_playlist(self.paths.hls_dir, index)
-            text = closed_playlist_text(path, clip.uri, clip.duration)
+            text = closed_playlist_text(path, clip, self.plan.latency.seconds_per_segment)
             try:
                 await self.storage.offline(index, clip, path, text)
             except StorageError as exc:
                 await self._fall_back(str(exc))
                 await self.storage.offline(index, clip, path, text)  # local now
-        logger.info("stream %s ended: offline clip appended to %d playlist(s)", self.stream.stream_id,
-                    len(self.plan.variants))
+        logger.info("stream %s ended: %d playlist(s) closed%s", self.stream.stream_id, len(self.plan.variants),
+                    " after the offline clip" if clip is not None else " without an offline clip")
         await self.publish(TranscodeStopped(self.stream.stream_id, self.restarts))

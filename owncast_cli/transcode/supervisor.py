@@ -6,15 +6,14 @@ import logging
 import os
 import shlex
 import signal
-import subprocess
 import time
 from collections.abc import Awaitable, Callable
-from functools import partial
 from pathlib import Path
 from typing import Final
 
 import trio
 
+from owncast_cli.transcode.child import Child
 from owncast_cli.transcode.progress import Progress, ProgressParser
 
 logger = logging.getLogger("owncast.transcode.ffmpeg")
@@ -38,40 +37,50 @@ def open_log(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
 
-async def _terminate(process: trio.Process) -> None:
+async def _terminate(child: Child) -> None:
     # SIGTERM makes ffmpeg finish the segment it is writing and update the playlists.
-    process.send_signal(signal.SIGTERM)
+    child.send_signal(signal.SIGTERM)
     with trio.move_on_after(TERM_GRACE_SECONDS):
-        await process.wait()
+        await child.wait()
         return
-    logger.warning("ffmpeg (pid %d) ignored SIGTERM for %.0fs: killing it", process.pid, TERM_GRACE_SECONDS)
-    process.kill()
+    logger.warning("ffmpeg (pid %d) ignored SIGTERM for %.0fs: killing it", child.pid, TERM_GRACE_SECONDS)
+    child.send_signal(signal.SIGKILL)
+    await child.wait()
 
 
 async def _read_progress(stream: trio.abc.ReceiveStream, on_progress: OnProgress) -> None:
     parser = ProgressParser()
     while data := await stream.receive_some(65536):
-        for report in parser.feed(data):
+        for report in parser.feed(bytes(data)):
             await on_progress(report)
 
 
 async def run_ffmpeg(argv: list[str], *, log_path: Path, on_progress: OnProgress) -> int:
     """Run ``argv`` until it exits; cancelling this asks ffmpeg to finish (SIGTERM), then kills.
 
+    ffmpeg dies with this process (:mod:`owncast_cli.transcode.child`), also on SIGKILL.
+
     Returns:
         The exit status (negative: killed by that signal).
+
+    Raises:
+        OSError: ffmpeg could not be started.
     """
     log_fd = open_log(log_path)
     try:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         os.write(log_fd, f"--- {stamp} {shlex.join(argv)}\n".encode())
-        async with trio.open_nursery() as nursery:
-            process: trio.Process = await nursery.start(partial(
-                trio.run_process, argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log_fd,
-                check=False, deliver_cancel=_terminate))
-            assert process.stdout is not None
-            nursery.start_soon(_read_progress, process.stdout, on_progress)
-        os.write(log_fd, f"--- exit {process.returncode}\n".encode())
-        return int(process.returncode or 0)
+        child = await Child.start(argv, stderr=log_fd)
+        try:
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(_read_progress, child.stdout, on_progress)
+                code = await child.wait()
+        finally:
+            with trio.CancelScope(shield=True):
+                if child.returncode is None:
+                    await _terminate(child)
+                await child.aclose()
+            os.write(log_fd, f"--- exit {child.returncode}\n".encode())
+        return code
     finally:
         os.close(log_fd)

@@ -10,6 +10,7 @@ from typing import Final
 
 import trio
 
+from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.transcode.argv import build_preview_argv, build_thumbnail_argv
 
 logger = logging.getLogger("owncast.transcode.thumbnails")
@@ -21,36 +22,57 @@ THUMBNAIL: Final = "thumbnail.jpg"
 PREVIEW: Final = "preview.gif"
 
 
-async def _render(argv: list[str], partial: Path, final: Path) -> bool:
-    try:
-        with trio.fail_after(TIMEOUT_SECONDS):
-            done = await trio.run_process(argv, stdin=subprocess.DEVNULL, capture_stdout=True,
-                                          capture_stderr=True, check=False)
-    except trio.Cancelled:
-        partial.unlink(missing_ok=True)
-        raise
-    except trio.TooSlowError:
-        logger.warning("%s took longer than %.0fs; skipped", final.name, TIMEOUT_SECONDS)
-        partial.unlink(missing_ok=True)
-        return False
-    if done.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
-        tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
-        logger.warning("could not make %s (exit %s): %s", final.name, done.returncode, tail)
-        partial.unlink(missing_ok=True)
-        return False
-    os.replace(partial, final)  # atomic: serve never sends half an image
-    return True
+class Thumbnailer:
+    """Renders both images for one stream; a failure is logged once per image, never raised.
 
-
-async def make_thumbnails(ffmpeg_path: str, segment: Path, tmp_dir: Path) -> tuple[bool, bool]:
-    """Render both images from ``segment``; each replaces the old one only when it worked.
-
-    Returns:
-        (thumbnail made, preview made).
+    Both images are optional: a stream without them still plays, so a build or segment
+    they cannot be made from costs one warning (naming the ffmpeg), then debug lines.
     """
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    thumb_tmp = tmp_dir / f".{THUMBNAIL}.{os.getpid()}.tmp"
-    gif_tmp = tmp_dir / f".{PREVIEW}.{os.getpid()}.tmp"
-    thumb = await _render(build_thumbnail_argv(ffmpeg_path, segment, thumb_tmp), thumb_tmp, tmp_dir / THUMBNAIL)
-    gif = await _render(build_preview_argv(ffmpeg_path, segment, gif_tmp), gif_tmp, tmp_dir / PREVIEW)
-    return thumb, gif
+
+    def __init__(self, ffmpeg: FFmpegInfo, tmp_dir: Path) -> None:
+        self.ffmpeg = ffmpeg
+        self.tmp_dir = tmp_dir
+        self._warned: set[str] = set()
+
+    def _failed(self, name: str, why: str) -> None:
+        log = logger.debug if name in self._warned else logger.warning
+        self._warned.add(name)
+        log("%s could not make %s: %s", self.ffmpeg.name, name, why)
+
+    async def _render(self, argv: list[str], partial: Path, final: Path) -> bool:
+        try:
+            with trio.fail_after(TIMEOUT_SECONDS):
+                done = await trio.run_process(argv, stdin=subprocess.DEVNULL, capture_stdout=True,
+                                              capture_stderr=True, check=False)
+        except trio.Cancelled:
+            partial.unlink(missing_ok=True)
+            raise
+        except trio.TooSlowError:
+            self._failed(final.name, f"took longer than {TIMEOUT_SECONDS:.0f}s")
+            partial.unlink(missing_ok=True)
+            return False
+        except OSError as exc:
+            self._failed(final.name, str(exc))
+            return False
+        if done.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
+            tail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            self._failed(final.name, f"exit {done.returncode}: {tail}")
+            partial.unlink(missing_ok=True)
+            return False
+        os.replace(partial, final)  # atomic: serve never sends half an image
+        return True
+
+    async def make(self, segment: Path) -> tuple[bool, bool]:
+        """Render both images from ``segment``; each replaces the old one only when it worked.
+
+        Returns:
+            (thumbnail made, preview made).
+        """
+        tmp_dir, path = self.tmp_dir, self.ffmpeg.path
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        thumb_tmp = tmp_dir / f".{THUMBNAIL}.{os.getpid()}.tmp"
+        gif_tmp = tmp_dir / f".{PREVIEW}.{os.getpid()}.tmp"
+        thumb = await self._render(build_thumbnail_argv(path, segment, thumb_tmp), thumb_tmp, tmp_dir / THUMBNAIL)
+        gif = await self._render(build_preview_argv(path, segment, gif_tmp, caps=self.ffmpeg.capabilities),
+                                 gif_tmp, tmp_dir / PREVIEW)
+        return thumb, gif

@@ -1,5 +1,5 @@
 """Fixtures for media tests."""
 
-from tests.media.media_files import ffmpeg_path, sample_flv
+from tests.media.media_files import default_ffmpeg, each_ffmpeg, ffmpeg_path, sample_flv
 
-__all__ = ["ffmpeg_path", "sample_flv"]
+__all__ = ["default_ffmpeg", "each_ffmpeg", "ffmpeg_path", "sample_flv"]

@@ -9,78 +9,44 @@ from pathlib import Path
 import pytest
 
 from owncast_cli.media import ffmpeg as ffmpeg_module
+from owncast_cli.media.capabilities import parse_encoders, parse_muxers
 from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import (
+    FFmpegInfo,
     FFmpegNotFound,
     FFmpegSource,
     FFmpegUnusable,
     find_ffmpeg,
     inspect_ffmpeg,
-    load_ffmpeg,
-    parse_encoders,
-    parse_muxers,
-    parse_version,
     supported_h264_encoders,
 )
 
-# Trimmed from `ffmpeg -hide_banner -encoders` of the imageio-ffmpeg n9.0.2 build, plus an
-# h264_videotoolbox row (that build has none) written in the same layout.
+# A hand-made -encoders table: an h264_videotoolbox row (no captured build has one) in the same layout.
 ENCODERS = """\
 Encoders:
  V..... = Video
- A..... = Audio
- S..... = Subtitle
- .F.... = Frame-level multithreading
- ..S... = Slice-level multithreading
- ...X.. = Codec is experimental
- ....B. = Supports draw_horiz_band
- .....D = Supports direct rendering method 1
  ------
- V....D a64multi             Multicolor charset for Commodore 64 (codec a64_multi)
  V....D libx264              libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10 (codec h264)
- V....D libx264rgb           libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10 RGB (codec h264)
- V....D libopenh264          OpenH264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10 (codec h264)
- V....D h264_amf             AMD AMF H.264 Encoder (codec h264)
- V....D h264_nvenc           NVIDIA NVENC H.264 encoder (codec h264)
- V..... h264_qsv             H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10 (Intel Quick Sync Video acceleration) (codec h264)
- V..... h264_v4l2m2m         V4L2 mem2mem H.264 encoder wrapper (codec h264)
- V....D h264_vaapi           H.264/AVC (VAAPI) (codec h264)
  V....D h264_videotoolbox    VideoToolbox H.264 Encoder (codec h264)
  A....D aac                  AAC (Advanced Audio Coding)
- S..... ass                  ASS (Advanced SubStation Alpha) subtitle
 """
 
 MUXERS = """\
 Formats:
  D.. = Demuxing supported
  .E. = Muxing supported
- ..d = Is a device
  ---
-  E  3g2             3GP2 (3GPP2 file format)
   E  hls             Apple HTTP Live Streaming
   E  mpegts          MPEG-TS (MPEG-2 Transport Stream)
-  E  alsa            ALSA audio output
 """
-
-VERSION = """\
-ffmpeg version n9.0.2-17-g2a571b6068-20260930 Copyright (c) 2000-2026 the FFmpeg developers
-built with gcc 16.2.0 (crosstool-NG 1.29.0.7_b1a94f6)
-"""
-
-
-def test_parse_encoders() -> None:
-    assert parse_encoders(ENCODERS) == ("a64multi", "libx264", "libx264rgb", "libopenh264", "h264_amf", "h264_nvenc",
-                                        "h264_qsv", "h264_v4l2m2m", "h264_vaapi", "h264_videotoolbox", "aac", "ass")
 
 
 def test_supported_h264_encoders_in_preference_order() -> None:
-    assert supported_h264_encoders(ENCODERS) == (VideoCodec.LIBX264, VideoCodec.NVENC, VideoCodec.VAAPI,
-                                                 VideoCodec.QSV, VideoCodec.V4L2M2M, VideoCodec.VIDEOTOOLBOX)
-    assert supported_h264_encoders("Encoders:\n ------\n A....D aac   AAC\n") == ()
+    assert supported_h264_encoders(parse_encoders(ENCODERS)) == (VideoCodec.LIBX264, VideoCodec.VIDEOTOOLBOX)
+    assert supported_h264_encoders(parse_encoders("Encoders:\n ------\n A....D aac   AAC\n")) == ()
 
 
 @pytest.mark.parametrize(("text", "muxers"), [
-    (MUXERS, {"3g2", "hls", "mpegts", "alsa"}),
     # Hand-made rows: two-letter flag columns and comma-separated names.
     (" ---\n  E mp4             MP4 (MPEG-4 Part 14)\n DE mov,mp4x   QuickTime\n", {"mp4", "mov", "mp4x"}),
 ])
@@ -88,30 +54,56 @@ def test_parse_muxers(text: str, muxers: set[str]) -> None:
     assert parse_muxers(text) == muxers
 
 
-@pytest.mark.parametrize(("text", "version"), [
-    (VERSION, "n9.0.2-17-g2a571b6068-20260930"),
-    ("ffmpeg version 5.1.6-0+deb12u1 Copyright (c) 2000-2024 the FFmpeg developers\n", "5.1.6-0+deb12u1"),
-    ("nonsense", ""),
-])
-def test_parse_version(text: str, version: str) -> None:
-    assert parse_version(text) == version
-
-
-def test_the_bundled_ffmpeg_is_usable() -> None:
-    info = load_ffmpeg()
+def test_each_ffmpeg_is_usable(each_ffmpeg: FFmpegInfo) -> None:
+    info = each_ffmpeg
     assert info.has_hls and info.has_mpegts and info.has_aac
     assert VideoCodec.LIBX264 in info.h264_encoders and info.supports("libx264")
-    assert info.version
-    assert os.access(info.path, os.X_OK)
+    assert info.version and os.access(info.path, os.X_OK)
+    assert {"gradients", "color", "palettegen", "paletteuse"} <= info.capabilities.filters
+    assert info.capabilities.option("filter=gradients", "speed") is not None
+    assert info.path in info.name and info.version in info.name
 
 
-def test_configured_path_wins(ffmpeg_path: str) -> None:
-    assert find_ffmpeg(ffmpeg_path) == (ffmpeg_path, FFmpegSource.CONFIGURED)
+def test_capabilities_are_cached_per_binary(tmp_path: Path) -> None:
+    # A stand-in that counts its calls: the second look-up reads the cache, a changed binary does not.
+    calls = tmp_path / "calls"
+    fake = _script(tmp_path / "ffmpeg", f"""echo "$2" >> {calls}
+case "$2" in
+  -version) echo 'ffmpeg version 6.0-test' ;;
+  -encoders) printf ' ------\\n V....D libx264   x264\\n' ;;
+  -muxers) printf ' ---\\n  E hls   HLS\\n' ;;
+esac""")
+    first = inspect_ffmpeg(str(fake), cache_dir=tmp_path / "cache")
+    assert first.version == "6.0-test" and first.h264_encoders == (VideoCodec.LIBX264,)
+    asked = calls.read_text().count("\n")
+    assert asked == 5  # -version, -encoders, -muxers, -filters, -h filter=gradients
+    assert inspect_ffmpeg(str(fake), cache_dir=tmp_path / "cache") == first
+    assert calls.read_text().count("\n") == asked
+    fake.write_text(fake.read_text().replace("6.0-test", "6.1-test"))  # upgraded in place
+    assert inspect_ffmpeg(str(fake), cache_dir=tmp_path / "cache").version == "6.1-test"
 
 
-def test_missing_configured_path_says_how_to_fix(tmp_path: Path) -> None:
-    with pytest.raises(FFmpegNotFound, match=r"ffmpeg_path is set to .*owncast config set ffmpeg_path"):
-        find_ffmpeg(str(tmp_path / "nope"))
+def test_flag_wins_over_config_and_config_over_path(ffmpeg_path: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    other = _script(tmp_path / "ffmpeg", "exit 0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_ffmpeg(ffmpeg_path) == (ffmpeg_path, FFmpegSource.CONFIG)
+    assert find_ffmpeg(ffmpeg_path, flag_path=str(other)) == (str(other), FFmpegSource.FLAG)
+    assert find_ffmpeg("ffmpeg") == (str(other), FFmpegSource.CONFIG)  # a command name on PATH
+
+
+@pytest.mark.parametrize(("name", "value", "why"), [
+    ("ffmpeg_path", "/nonexistent/ffmpeg", "no such file"),
+    ("ffmpeg_path", str(Path(__file__)), "not an executable file"),
+    ("--ffmpeg", "/tmp", "not an executable file"),
+    ("--ffmpeg", "no-such-command-here", "not an executable file"),
+])
+def test_an_explicit_path_that_cannot_run_is_refused(name: str, value: str, why: str) -> None:
+    kwargs = {"flag_path": value} if name == "--ffmpeg" else {"configured_path": value}
+    with pytest.raises(FFmpegNotFound) as caught:
+        find_ffmpeg(**kwargs)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"invalid value for {name}: {value!r} ({why}); allowed: the path of an "
+                                        "executable ffmpeg, or a command name on PATH. Fix it with one of: ")
 
 
 def test_nothing_found_says_how_to_fix(monkeypatch: pytest.MonkeyPatch) -> None:

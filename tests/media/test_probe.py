@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from owncast_cli.media.probe import (MediaProbeError, find_ffprobe, parse_ffmpeg_banner, parse_ffprobe_json,
-                                     probe_media)
+from owncast_cli.media.ffmpeg import FFmpegInfo
+from owncast_cli.media.probe import (
+    MediaProbeError,
+    find_ffprobe,
+    parse_ffmpeg_banner,
+    parse_ffprobe_json,
+    probe_media,
+)
 
 # ffmpeg n9.0.2 describing the sample FLV, a transcoder segment, and a 5.1 AAC stream with a
 # language tag.
@@ -76,21 +82,24 @@ def test_parse_ffprobe_json_matches_the_banner_shape() -> None:
     assert parse_ffprobe_json(data) == parse_ffmpeg_banner(FLV_BANNER)
 
 
-def test_probe_real_file(ffmpeg_path: str, sample_flv: Path) -> None:
-    info = probe_media(ffmpeg_path, sample_flv, use_ffprobe=False)
+@pytest.mark.parametrize("use_ffprobe", [False, True], ids=["banner", "ffprobe"])
+def test_probe_real_file(each_ffmpeg: FFmpegInfo, sample_flv: Path, use_ffprobe: bool) -> None:
+    if use_ffprobe and find_ffprobe(each_ffmpeg.path) is None:
+        pytest.skip("no ffprobe beside this ffmpeg")
+    info = probe_media(each_ffmpeg.path, sample_flv, use_ffprobe=use_ffprobe)
     assert info["format"] == "flv"
     assert info["duration"] == pytest.approx(4.0, abs=0.1)
     assert [(s["type"], s["codec"]) for s in info["streams"]] == [("video", "h264"), ("audio", "aac")]
     assert (info["streams"][0]["width"], info["streams"][0]["height"]) == (640, 360)
 
 
-def test_probe_not_media(ffmpeg_path: str, tmp_path: Path) -> None:
+def test_probe_not_media(each_ffmpeg: FFmpegInfo, tmp_path: Path) -> None:
     junk = tmp_path / "junk.ts"
     junk.write_bytes(b"not a video at all" * 10)
     with pytest.raises(MediaProbeError):
-        probe_media(ffmpeg_path, junk, use_ffprobe=False)
+        probe_media(each_ffmpeg.path, junk, use_ffprobe=False)
     with pytest.raises(MediaProbeError, match="No such file"):
-        probe_media(ffmpeg_path, tmp_path / "missing.ts", use_ffprobe=False)
+        probe_media(each_ffmpeg.path, tmp_path / "missing.ts", use_ffprobe=False)
 
 
 def test_ffprobe_is_only_the_one_beside_its_ffmpeg(tmp_path: Path) -> None:

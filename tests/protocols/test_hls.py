@@ -16,6 +16,7 @@ from owncast_cli.protocols.hls import (
     Tag,
     Uri,
     VariantStream,
+    append_endlist,
     append_offline,
     parse_attributes,
     parse_lines,
@@ -214,6 +215,20 @@ OFFLINE_TAIL = "#EXT-X-DISCONTINUITY\n#EXTINF:1.000000,\noffline.ts\n#EXT-X-ENDL
 def test_append_offline(before: str | None, duration: float, after: str) -> None:
     assert append_offline(before, "offline.ts", duration) == after
     assert append_offline(after, "offline.ts", duration) == after  # idempotent
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # Live segments, then the end: no clip (none could be made), no discontinuity.
+    ("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2.000000,\ns-7.ts\n",
+     "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2.000000,\ns-7.ts\n"
+     "#EXT-X-ENDLIST\n"),
+    # No playlist yet: an ended one without segments.
+    (None, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-ENDLIST\n"),
+])
+def test_append_endlist(before: str | None, after: str) -> None:
+    assert append_endlist(before, 2) == after
+    assert append_endlist(after, 2) == after  # idempotent
+    assert parse_media_playlist(after).endlist
 
 
 # --- absolute URLs for S3 / CDN ---------------------------------------------------------------

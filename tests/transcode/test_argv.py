@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from owncast_cli.media.capabilities import Capabilities
+from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.media.hls_report import SegmentFacts, build_probe_report
 from owncast_cli.media.probe import probe_media
 from owncast_cli.media.variants import DEFAULT_VARIANTS, StreamOutputVariant
@@ -22,7 +24,7 @@ from owncast_cli.transcode.argv import (
     video_rates,
 )
 from owncast_cli.transcode.progress import ProgressParser
-from tests.media.media_files import FFMPEG_TIMEOUT, run_ffmpeg
+from tests.media.media_files import FFMPEG_TIMEOUT, make_slate, run_ffmpeg
 
 V = StreamOutputVariant
 HEAD = ["ffmpeg", "-hide_banner", "-loglevel", "warning"]
@@ -221,13 +223,16 @@ def test_still_argvs() -> None:
     assert build_thumbnail_argv("ffmpeg", "/hls/0/s.ts", "/tmp/t.jpg") == [
         "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-threads", "1", "-t", "1", "-i", "/hls/0/s.ts",
         "-f", "image2", "-frames:v", "1", "-update", "1", "/tmp/t.jpg"]
-    assert build_preview_argv("ffmpeg", "/hls/0/s.ts", "/tmp/p.gif") == [
+    palettes = Capabilities("9.0", filters=frozenset({"split", "palettegen", "paletteuse"}))
+    assert build_preview_argv("ffmpeg", "/hls/0/s.ts", "/tmp/p.gif", caps=palettes) == [
         "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-t", "1", "-i", "/hls/0/s.ts",
         "-vf", "fps=8,scale=480:-1:flags=lanczos,split[a][b];[a]palettegen[p];[b][p]paletteuse",
         "-an", "-loop", "0", "-f", "gif", "/tmp/p.gif"]
-    clip = build_offline_clip_argv("ffmpeg", "/data/offline.ts", 8)
-    assert clip[clip.index("-i") + 1] == ("gradients=s=1280x720:r=24:c0=0x0b1220:c1=0x1f2937"
-                                          ":x0=0:y0=0:x1=0:y1=720:speed=0")
+    # A build without the palette filters gets ffmpeg's default GIF palette.
+    plain = build_preview_argv("ffmpeg", "/hls/0/s.ts", "/tmp/p.gif", caps=Capabilities("4.0"))
+    assert _value(plain, "-vf") == "fps=8,scale=480:-1:flags=lanczos"
+    clip = build_offline_clip_argv("ffmpeg", "/data/offline.ts", 8, video_source="color=c=black")
+    assert clip[clip.index("-i") + 1] == "color=c=black"
     assert (_value(clip, "-t"), _value(clip, "-g"), _value(clip, "-c:v"), _value(clip, "-c:a"), clip[-3:]) == (
         "8", "192", "libx264", "aac", ["-f", "mpegts", "/data/offline.ts"])
 
@@ -241,7 +246,9 @@ def _first_frame_is_key(ffmpeg_path: str, path: Path) -> bool:
     return match is not None and match.group(1) == "1"
 
 
-def test_transcode_two_variants_at_one_second_segments(ffmpeg_path: str, sample_flv: Path, tmp_path: Path) -> None:
+def test_transcode_two_variants_at_one_second_segments(each_ffmpeg: FFmpegInfo, sample_flv: Path,
+                                                       tmp_path: Path) -> None:
+    ffmpeg_path = each_ffmpeg.path
     variants = [V(video_bitrate=800, scaled_height=180, framerate=30, audio_bitrate=64, cpu_usage_level=0),
                 V(video_bitrate=500, scaled_width=256, framerate=15, cpu_usage_level=0)]
     args = build_ffmpeg_argv(ffmpeg_path=ffmpeg_path, input_url=str(sample_flv), input_format="flv",
@@ -276,25 +283,24 @@ def test_transcode_two_variants_at_one_second_segments(ffmpeg_path: str, sample_
     assert [row.keyframe_starts for row in report.rows] == [1, 1]
 
     # The stream ends: the offline clip closes each playlist.
-    clip = tmp_path / "offline.ts"
-    run_ffmpeg(build_offline_clip_argv(ffmpeg_path, clip, 1.0, width=320, height=180))
+    make_slate(each_ffmpeg, tmp_path / "offline.ts", 1.0, 320, 180)
     closed = parse_media_playlist(append_offline((tmp_path / "0" / "stream.m3u8").read_text(), "offline.ts", 1.0))
     assert closed.endlist and closed.segments[-1].discontinuity and closed.target_duration == 1
 
 
-def test_thumbnail_preview_and_offline_clip_are_valid_files(ffmpeg_path: str, sample_flv: Path,
+def test_thumbnail_preview_and_offline_clip_are_valid_files(each_ffmpeg: FFmpegInfo, sample_flv: Path,
                                                             tmp_path: Path) -> None:
+    ffmpeg_path = each_ffmpeg.path
     run_ffmpeg(build_thumbnail_argv(ffmpeg_path, sample_flv, tmp_path / "thumbnail.jpg.tmp"))
     thumb = probe_media(ffmpeg_path, tmp_path / "thumbnail.jpg.tmp", use_ffprobe=False)
     assert [(s["codec"], s["width"], s["height"]) for s in thumb["streams"]] == [("mjpeg", 640, 360)]
 
-    run_ffmpeg(build_preview_argv(ffmpeg_path, sample_flv, tmp_path / "preview.gif"))
+    run_ffmpeg(build_preview_argv(ffmpeg_path, sample_flv, tmp_path / "preview.gif", caps=each_ffmpeg.capabilities))
     gif = probe_media(ffmpeg_path, tmp_path / "preview.gif", use_ffprobe=False)
     assert [(s["codec"], s["width"], s["height"]) for s in gif["streams"]] == [("gif", 480, 270)]
     assert gif["duration"] == pytest.approx(1.0, abs=0.2)
 
-    clip = tmp_path / "offline.ts"
-    run_ffmpeg(build_offline_clip_argv(ffmpeg_path, clip, 2.0, width=640, height=360))
+    clip = make_slate(each_ffmpeg, tmp_path / "offline.ts", 2.0, 640, 360)
     info = probe_media(ffmpeg_path, clip, use_ffprobe=False)
     assert info["format"] == "mpegts" and info["duration"] == pytest.approx(2.0, abs=0.1)
     assert [(s["type"], s["codec"]) for s in info["streams"]] == [("video", "h264"), ("audio", "aac")]

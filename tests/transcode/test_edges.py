@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from owncast_cli.media.ffmpeg import FFmpegInfo
 from owncast_cli.media.probe import probe_media
 from owncast_cli.protocols.hls import parse_master_playlist
-from owncast_cli.transcode.argv import build_offline_clip_argv
 from owncast_cli.transcode.playlists import LOCAL_MARGIN
 from tests.conftest import RunningServer, owncast, start_run_all
-from tests.media.media_files import run_ffmpeg
+from tests.media.media_files import make_slate
 from tests.transcode.test_e2e import events, playlist, wait_for
 
 SMALL = [{"videoBitrate": 400, "framerate": 30, "cpuUsageLevel": 0, "audioBitrate": 64}]
@@ -91,10 +91,10 @@ def test_video_only_and_audio_only_streams_give_hls_ffmpeg_reads_back(level0: Pa
         server.stop(timeout=10)
 
 
-def test_window_is_bounded_and_a_long_custom_clip_is_cut(level0: Path, ffmpeg_path: str) -> None:
+def test_window_is_bounded_and_a_long_custom_clip_is_cut(level0: Path, default_ffmpeg: FFmpegInfo) -> None:
     # A 3 s custom clip at level 0 (1 s segments): a playlist's target duration may not change.
-    clip = level0 / "my-offline.ts"
-    run_ffmpeg([*build_offline_clip_argv(ffmpeg_path, clip, 3.0, width=320, height=180)])
+    ffmpeg_path = default_ffmpeg.path
+    clip = make_slate(default_ffmpeg, level0 / "my-offline.ts", 3.0, 320, 180)
     owncast("config", "set", "offline_clip_path", str(clip), datadir=level0, check=True)
     server = start_run_all(level0)
     keep = 25 + LOCAL_MARGIN  # level 0 lists 25 segments; Owncast keeps 10 more on disk
@@ -135,16 +135,16 @@ def test_window_is_bounded_and_a_long_custom_clip_is_cut(level0: Path, ffmpeg_pa
 @pytest.mark.parametrize("kind", ["not executable", "not ffmpeg"])
 def test_an_unusable_ffmpeg_stops_the_daemon_at_start_with_the_fix(migrated: Path, kind: str) -> None:
     fake = migrated / "fake-ffmpeg"
-    if kind == "not executable":
-        fake.write_text("just notes\n")
-    else:
-        fake.write_text("#!/bin/sh\necho 'usage: fake [options]' >&2\nexit 1\n")
-        fake.chmod(0o755)
+    fake.write_text("#!/bin/sh\necho 'usage: fake [options]' >&2\nexit 1\n")
+    fake.chmod(0o755)
     owncast("config", "set", "ffmpeg_path", str(fake), datadir=migrated, check=True)
+    if kind == "not executable":
+        fake.chmod(0o644)  # it was, when it was set
     alone = owncast("transcode", "--plugins-dir", str(migrated), datadir=migrated, timeout=30)
     assert alone.returncode == 1
     assert str(fake) in alone.stderr and "owncast config set ffmpeg_path /path/to/ffmpeg" in alone.stderr
-    assert ("no executable is there" if kind == "not executable" else "-version failed (exit 1)") in alone.stderr
+    assert ("(not an executable file); allowed:" if kind == "not executable" else "-version failed (exit 1)") \
+        in alone.stderr
     # run-all says the same and exits, rather than running without a transcoder.
     server = start_run_all(migrated)
     try:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from owncast_cli.media.capabilities import Capabilities, OptionSpec
 from owncast_cli.media.codecs import VideoCodec
 from owncast_cli.media.ffmpeg import FFmpegInfo, FFmpegSource
 from owncast_cli.protocols.hls import MediaPlaylist, Segment
 from owncast_cli.transcode.health import Throttle, health_report
-from owncast_cli.transcode.argv import build_offline_clip_argv
 from owncast_cli.transcode.offline import OfflineClipError, check_clip, ensure_generated_clip, resolve_clip
 from owncast_cli.transcode.plan import plan_from_config, segment_prefix
 from owncast_cli.transcode.playlists import SegmentWindow
 from owncast_cli.transcode.progress import Progress
-from tests.media.media_files import run_ffmpeg
+from tests.media.media_files import make_slate
 
 
 def _playlist(first: int, last: int) -> MediaPlaylist:
@@ -42,7 +43,8 @@ def test_segment_prefix(stream_id: str, restarts: int, prefix: str) -> None:
 
 
 def _info(*codecs: VideoCodec) -> FFmpegInfo:
-    return FFmpegInfo("/bin/ffmpeg", "7.0", FFmpegSource.PATH, codecs, True, True, True)
+    caps = Capabilities("7.0", encoders=frozenset({"aac", *(c.value for c in codecs)}), muxers=frozenset({"hls"}))
+    return FFmpegInfo("/bin/ffmpeg", FFmpegSource.PATH, caps)
 
 
 def test_plan_falls_back_to_an_available_codec() -> None:
@@ -62,12 +64,13 @@ def test_health_report_and_throttle() -> None:
     assert [throttle.due(t) for t in (0.0, 1.0, 4.9, 5.0, 6.0)] == [True, False, False, True, False]
 
 
-def test_offline_clip_is_generated_once_and_a_bad_configured_clip_is_refused(ffmpeg_path: str,
+def test_offline_clip_is_generated_once_and_a_bad_configured_clip_is_refused(each_ffmpeg: FFmpegInfo,
                                                                           tmp_path: Path) -> None:
-    clip = ensure_generated_clip(ffmpeg_path, tmp_path, 1)
+    ffmpeg_path = each_ffmpeg.path
+    clip = ensure_generated_clip(each_ffmpeg, tmp_path, 1)
     assert clip.duration == 1.0 and clip.uri.startswith("offline-") and clip.uri.endswith(".ts")
     mtime = clip.path.stat().st_mtime_ns
-    assert ensure_generated_clip(ffmpeg_path, tmp_path, 1).path.stat().st_mtime_ns == mtime
+    assert ensure_generated_clip(each_ffmpeg, tmp_path, 1).path.stat().st_mtime_ns == mtime
     checked = check_clip(ffmpeg_path, clip.path)
     assert checked.duration == pytest.approx(1.0, abs=0.1) and checked.uri == clip.uri
     bad = tmp_path / "notes.txt"
@@ -76,18 +79,42 @@ def test_offline_clip_is_generated_once_and_a_bad_configured_clip_is_refused(ffm
         check_clip(ffmpeg_path, bad)
     with pytest.raises(OfflineClipError, match="is not a file"):
         check_clip(ffmpeg_path, tmp_path / "missing.ts")
-    used, refused = resolve_clip(ffmpeg_path, str(bad), tmp_path, 1)
+    used, refused = resolve_clip(each_ffmpeg, str(bad), tmp_path, 1)
     assert used.path == clip.path and refused and "using the built-in clip" in refused
 
 
-def test_a_custom_clip_longer_than_a_segment_is_cut_to_one(ffmpeg_path: str, tmp_path: Path) -> None:
-    custom = tmp_path / "custom.ts"
-    run_ffmpeg(build_offline_clip_argv(ffmpeg_path, custom, 3.0, width=160, height=90))
-    same, notice = resolve_clip(ffmpeg_path, str(custom), tmp_path, 3)
+def test_a_custom_clip_longer_than_a_segment_is_cut_to_one(each_ffmpeg: FFmpegInfo, tmp_path: Path) -> None:
+    ffmpeg_path = each_ffmpeg.path
+    custom = make_slate(each_ffmpeg, tmp_path / "custom.ts", 3.0, 160, 90)
+    same, notice = resolve_clip(each_ffmpeg, str(custom), tmp_path, 3)
     assert same.path == custom and notice is None  # fits a 3 s segment as it is
-    cut, notice = resolve_clip(ffmpeg_path, str(custom), tmp_path, 2)
+    cut, notice = resolve_clip(each_ffmpeg, str(custom), tmp_path, 2)
     assert cut.path != custom and cut.path.parent == tmp_path and 1.5 <= cut.duration < 2.5
     assert notice and "longer than the 2 s segments" in notice and "only its first 2 s is shown" in notice
     assert check_clip(ffmpeg_path, cut.path).uri == cut.uri
-    again, _ = resolve_clip(ffmpeg_path, str(custom), tmp_path, 2)
+    again, _ = resolve_clip(each_ffmpeg, str(custom), tmp_path, 2)
     assert again.path == cut.path and again.path.stat().st_mtime_ns == cut.path.stat().st_mtime_ns  # made once
+
+
+def test_offline_clip_falls_back_to_the_next_source(each_ffmpeg: FFmpegInfo, tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    # Capabilities that promise a speed no build accepts: the gradient fails, the plain colour is used.
+    wrong = {"filter=gradients": {"speed": OptionSpec("speed", "float", -5.0, -5.0)}}
+    lying = replace(each_ffmpeg, capabilities=replace(each_ffmpeg.capabilities, options=wrong))
+    clip = ensure_generated_clip(lying, tmp_path, 1)
+    assert check_clip(each_ffmpeg.path, clip.path).duration == pytest.approx(1.0, abs=0.1)
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith(f"{each_ffmpeg.path} (ffmpeg {each_ffmpeg.version}, from ")
+    assert "could not draw the offline clip with gradients: " in warning and warning.endswith("with color instead")
+
+
+def test_offline_clip_that_cannot_be_made_names_the_ffmpeg(tmp_path: Path) -> None:
+    broken = tmp_path / "ffmpeg"
+    broken.write_text("#!/bin/sh\necho 'Unknown encoder libx264' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    info = FFmpegInfo(str(broken), FFmpegSource.CONFIG, Capabilities("4.4", filters=frozenset({"gradients"})))
+    with pytest.raises(OfflineClipError) as caught:
+        ensure_generated_clip(info, tmp_path, 1)
+    assert str(caught.value) == (f"{broken} (ffmpeg 4.4, from config ffmpeg_path) could not make the offline clip "
+                                 "(gradients: Unknown encoder libx264; color: Unknown encoder libx264)")
+    assert not list(tmp_path.glob("*.ts")) and not list(tmp_path.glob(".*.tmp"))

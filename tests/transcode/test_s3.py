@@ -115,6 +115,12 @@ async def test_segments_before_playlists_headers_and_windows(bucket: tuple[Any, 
     clip = OfflineClip(clip_path, 1.0, "offline-abc.ts")
     await storage.offline(0, clip, hls / "0" / "stream.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n")
     assert "live/hls/0/offline-abc.ts" in keys(client, name)
+    # No clip could be made: the playlist is still closed, remotely and on disk.
+    ended = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-ENDLIST\n"
+    await storage.offline(1, None, hls / "1" / "stream.m3u8", ended)
+    assert client.get_object(Bucket=name, Key="live/hls/1/stream.m3u8")["Body"].read().decode() == ended
+    assert (hls / "1" / "stream.m3u8").read_text() == ended
+    assert not [k for k in keys(client, name) if k.startswith("live/hls/1/") and k.endswith(".ts")]
     await storage.clear()
     assert keys(client, name) == []
     assert not any(hls.iterdir())

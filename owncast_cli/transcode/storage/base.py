@@ -35,8 +35,8 @@ class Storage(Protocol):
     async def variant_updated(self, index: int, playlist_path: Path, playlist: MediaPlaylist) -> None:
         """ffmpeg rewrote variant ``index``'s playlist: publish new segments, then the playlist."""
 
-    async def offline(self, index: int, clip: OfflineClip, playlist_path: Path, closed_text: str) -> None:
-        """The stream ended: put the clip where ``closed_text`` names it, then that playlist."""
+    async def offline(self, index: int, clip: OfflineClip | None, playlist_path: Path, closed_text: str) -> None:
+        """The stream ended: put the clip (if any) where ``closed_text`` names it, then that playlist."""
 
     async def clear(self) -> None:
         """The stream has been offline long enough: delete what it left."""

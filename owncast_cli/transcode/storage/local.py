@@ -57,10 +57,9 @@ class LocalStorage:
         if update.expired:
             remove_files(playlist_path.parent, update.expired)
 
-    async def offline(self, index: int, clip: OfflineClip, playlist_path: Path, closed_text: str) -> None:
+    async def offline(self, index: int, clip: OfflineClip | None, playlist_path: Path, closed_text: str) -> None:
         playlist_path.parent.mkdir(parents=True, exist_ok=True)
-        target = playlist_path.parent / clip.uri
-        if not target.exists():
+        if clip is not None and not (target := playlist_path.parent / clip.uri).exists():
             copy_atomic(clip.path, target)
         write_atomic(playlist_path, closed_text)  # after the clip: never name a missing file
 

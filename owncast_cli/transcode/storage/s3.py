@@ -236,9 +236,10 @@ class S3Storage:
         self.warn(f"uploads to S3 take {mean:.2f}s on average, more than 90% of the {self.segment_seconds:g}s "
                   "segment length: viewers will stall; lower the bitrate or use a closer endpoint")
 
-    async def offline(self, index: int, clip: OfflineClip, playlist_path: Path, closed_text: str) -> None:
-        await self._upload_file(self.key(f"{index}/{clip.uri}"), clip.path, SEGMENT_CONTENT_TYPE,
-                                SEGMENT_CACHE_CONTROL)
+    async def offline(self, index: int, clip: OfflineClip | None, playlist_path: Path, closed_text: str) -> None:
+        if clip is not None:
+            await self._upload_file(self.key(f"{index}/{clip.uri}"), clip.path, SEGMENT_CONTENT_TYPE,
+                                    SEGMENT_CACHE_CONTROL)
         await self._upload_text(self.key(f"{index}/stream.m3u8"), closed_text)
         playlist_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(playlist_path, closed_text)
