@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from owncast_cli import __version__, state
+from owncast_cli import __version__, markup, state
 from owncast_cli.media.variants import StreamOutputVariant, VariantError
-from owncast_cli.serve import markdown
 from owncast_cli.serve.platforms import PLATFORMS, social_icon
 
 MAX_SOCKET_PAYLOAD = 2048
@@ -42,13 +41,13 @@ def web_config(config: dict[str, Any], *, follower_count: int = 0) -> dict[str, 
     body: dict[str, Any] = {
         "name": config["server_name"],
         "summary": config["server_summary"],
-        "offlineMessage": markdown.render(config["custom_offline_message"]),
+        "offlineMessage": markup.render_offline_message(config["custom_offline_message"]),
         "logo": "/logo",
         "tags": config["server_metadata_tags"],
         "version": VERSION_STRING,
         "nsfw": config["nsfw"],
         "socketHostOverride": config["websocket_host_override"],
-        "extraPageContent": markdown.render(config["extra_page_content"]),
+        "extraPageContent": markup.render_page_markdown(config["extra_page_content"]),
         "socialHandles": [_with_icon(handle) for handle in config["social_handles"]],
         "externalActions": config["external_actions"],
         "customStyles": config["custom_styles"],

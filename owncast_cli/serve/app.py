@@ -11,7 +11,6 @@ from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from owncast_cli import proxies
-from owncast_cli.serve import security
 from owncast_cli.serve.liveconfig import LiveConfig
 from owncast_cli.serve.metrics import PlaybackMetrics
 from owncast_cli.serve.viewers import Viewers
@@ -68,12 +67,6 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
         peer = client[0] if client and isinstance(client[0], str) else ""
         headers = {k.lower(): v for k, v in request.headers.items()}
         g.client_ip, g.forwarded_proto = svc.client(peer, headers)
-
-    @app.after_request
-    async def harden(response: Response) -> Response:
-        for name, value in security.BASE_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     @app.errorhandler(HTTPException)
     async def http_error(exc: HTTPException) -> Any:

@@ -14,6 +14,7 @@ from owncast_cli.serve.app import Services, create_app
 from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
+from owncast_cli.serve.security import ServerConfig
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -29,7 +30,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it
 
-    config = Config()
+    config: Config = ServerConfig()
     config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}", f"unix:{sock_path}"]
     config.accesslog = logging.getLogger("owncast.http") if settings.verbose else None
     config.errorlog = logging.getLogger("hypercorn.error")

@@ -11,7 +11,7 @@ import trio
 from quart import Response, g, request
 from werkzeug.exceptions import NotFound
 
-from owncast_cli.serve import files, hls
+from owncast_cli.serve import files, hls, security
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -96,6 +96,12 @@ def first_file(candidates: list[tuple[Path, str]]) -> Response:
     raise NotFound()
 
 
+def sandboxed(response: Response) -> Response:
+    """``response`` with :data:`security.SANDBOX`: for files that come (or may come) from data/."""
+    response.headers.update(security.SANDBOX)
+    return response
+
+
 def register(app: QuartTrio, svc: Services) -> None:
     settings = svc.ctx.settings
     web = svc.web_root
@@ -119,32 +125,33 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/logo")
     async def get_logo() -> Any:
-        return first_file(logo_candidates())
+        return sandboxed(first_file(logo_candidates()))
 
     @app.get("/logo/external")
     async def get_logo_external() -> Any:
         # Social networks and push services do not take SVG: a raster logo or our PNG.
         configured = str(svc.live["logo_path"])
-        raster = [(settings.datadir, configured)] if configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif")) else []
-        return first_file([*raster, (web, "img/logo.png")])
+        is_raster = configured.lower().endswith((".png", ".jpg", ".jpeg", ".gif"))
+        raster = [(settings.datadir, configured)] if is_raster else []
+        return sandboxed(first_file([*raster, (web, "img/logo.png")]))
 
     @app.get("/thumbnail.jpg")
     async def get_thumbnail() -> Any:
-        return first_file([(settings.tmp_dir, "thumbnail.jpg"), *logo_candidates()])
+        return sandboxed(first_file([(settings.tmp_dir, "thumbnail.jpg"), *logo_candidates()]))
 
     @app.get("/preview.gif")
     async def get_preview() -> Any:
-        return first_file([(settings.tmp_dir, "preview.gif"), *logo_candidates()])
+        return sandboxed(first_file([(settings.tmp_dir, "preview.gif"), *logo_candidates()]))
 
     @app.get("/favicon.ico")
     async def get_favicon() -> Any:
         configured = str(svc.live["favicon_path"])
         own = [(settings.datadir, configured)] if configured.lower().endswith(IMAGE_SUFFIXES) else []
-        return first_file([*own, (web, "img/favicon.png")])
+        return sandboxed(first_file([*own, (web, "img/favicon.png")]))
 
     @app.get("/img/emoji/<path:relative>")
     async def get_emoji_image(relative: str) -> Any:
-        return first_file([(settings.emoji_dir, relative), (web / "emoji", relative)])
+        return sandboxed(first_file([(settings.emoji_dir, relative), (web / "emoji", relative)]))
 
     @app.get("/img/platformlogos/<path:relative>")
     async def get_platform_logo(relative: str) -> Any:

@@ -5,13 +5,33 @@ from __future__ import annotations
 import secrets
 from typing import Final
 
-#: On every response.
+from hypercorn.config import Config
+
+#: On every response: hypercorn adds them (:class:`ServerConfig`), the HLS fast lane writes them.
 BASE_HEADERS: Final[dict[str, str]] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+_BASE_RAW: Final = [(name.lower().encode("ascii"), value.encode("ascii")) for name, value in BASE_HEADERS.items()]
+#: Images from data/ (the uploaded logo, emoji and favicon; thumbnails): opened directly they are
+#: documents on our origin, so they run in a sandbox (no scripts, no forms, an opaque origin),
+#: whatever an SVG holds. data/public is not included: nothing uploads there, the operator puts
+#: files in it (HTML pages that embed the player among them).
+SANDBOX: Final[dict[str, str]] = {"Content-Security-Policy": "sandbox"}
 #: Pages that must not be framed by others (the viewer page); embeds may be framed anywhere.
 NO_FRAMING: Final[dict[str, str]] = {"X-Frame-Options": "SAMEORIGIN"}
+
+
+class ServerConfig(Config):
+    """hypercorn's Config with :data:`BASE_HEADERS` in ``response_headers``.
+
+    hypercorn appends these to every response it writes: the app's, a mounted daemon's, a proxied
+    one, and its own (400 for a malformed request, 500 when an app fails), so no route or error
+    path can leave them out. Apps must not set them again (they would appear twice).
+    """
+
+    def response_headers(self, protocol: str) -> list[tuple[bytes, bytes]]:
+        return [*super().response_headers(protocol), *_BASE_RAW]
 
 
 def new_nonce() -> str:

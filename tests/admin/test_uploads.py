@@ -25,7 +25,8 @@ def data_url(data: bytes, kind: str = "image/png") -> str:
     return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+       b'<rect width="4" height="4"/></svg>')
 
 
 def test_emoji_upload_and_delete(admin_server: RunningServer, admin: httpx.Client) -> None:
@@ -70,6 +71,40 @@ def test_logo_upload(admin_server: RunningServer, admin: httpx.Client) -> None:
         refused = admin.post("/api/admin/config/logo", json={"value": bad})
         assert refused.status_code == 400 and words in refused.json()["message"], words
     assert before in ("logo.svg", "logo.png")
+
+
+# The two that passed the old pattern check: a namespace prefix, and a character reference.
+PREFIXED_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg">'
+                   b"<s:script>alert(document.cookie)</s:script></svg>")
+ENTITY_LINK = (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;avascript:alert(1)">'
+               b'<rect width="9" height="9"/></a></svg>')
+
+
+def test_hostile_svg_uploads_are_refused(admin_server: RunningServer, admin: httpx.Client) -> None:
+    logos = {path.name: path.read_bytes() for path in admin_server.datadir.glob("logo.*")}
+    for data, words in ((PREFIXED_SCRIPT, "<script> is not allowed"), (ENTITY_LINK, "only point inside")):
+        emoji = admin.post("/api/admin/emoji/upload", json={"name": "evil", "data": data_url(data, "image/svg+xml")})
+        assert emoji.status_code == 400 and words in emoji.json()["message"], emoji.text
+        logo = admin.post("/api/admin/config/logo", json={"value": data_url(data, "image/svg+xml")})
+        assert logo.status_code == 400 and words in logo.json()["message"], logo.text
+    assert not list((admin_server.datadir / "emoji").glob("evil.*"))
+    assert {path.name: path.read_bytes() for path in admin_server.datadir.glob("logo.*")} == logos
+
+
+def test_uploaded_images_are_served_sandboxed(admin_server: RunningServer, admin: httpx.Client) -> None:
+    assert admin.post("/api/admin/config/logo", json={"value": data_url(SVG, "image/svg+xml")}).status_code == 200
+    assert admin.post("/api/admin/emoji/upload", json={"name": "boxed", "data": data_url(SVG)}).status_code == 200
+    assert admin.post("/api/admin/config/favicon", json={"value": data_url(png())}).status_code == 200
+    try:
+        for path, kind in (("/logo", "image/svg+xml"), ("/img/emoji/boxed.svg", "image/svg+xml"),
+                           ("/favicon.ico", "image/png")):
+            served = httpx.get(admin_server.base_url + path, timeout=10)
+            assert served.status_code == 200 and served.headers["content-type"] == kind, path
+            assert served.headers.get_list("content-security-policy") == ["sandbox"], path
+            assert served.headers.get_list("x-content-type-options") == ["nosniff"], path
+    finally:
+        admin.post("/api/admin/emoji/delete", json={"name": "boxed"})
+        admin.delete("/api/admin/config/favicon")
 
 
 def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:

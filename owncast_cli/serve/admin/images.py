@@ -1,7 +1,7 @@
 """Uploaded images: base64 data URLs decoded, and their type decided by their bytes, not their name.
 
 SVG is text that a browser runs scripts from when it is opened directly on our origin, so an SVG
-with scripts, event handlers, ``javascript:`` links or embedded HTML is refused.
+is accepted only when the allow-list in owncast_cli/markup/svg.py finds nothing but drawing in it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import binascii
 import re
 from typing import Final
 
+from owncast_cli.markup.svg import SvgRefused, check_svg
+
 #: extension -> the content type served for it.
 TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
                 ".svg": "image/svg+xml", ".ico": "image/x-icon"}
-_SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?"
-                        rb"(?:<!--.*?-->\s*)*<svg[\s>]", re.IGNORECASE | re.DOTALL)
-_SVG_ACTIVE = re.compile(rb"<script|<foreignobject|<iframe|<embed|<object|javascript:|\son[a-z]+\s*=",
-                         re.IGNORECASE)
+#: An svg start tag (any prefix) in the first 4 KiB of markup makes a file an SVG candidate; the XML
+#: parser then decides (svg.check_svg).
+_SVG_TAG = re.compile(rb"<(?:[\w.-]+:)?svg[\s>/]")
 
 
 class ImageError(ValueError):
@@ -51,7 +52,8 @@ def sniff(data: bytes) -> str | None:
         return ".webp"
     if data.startswith(b"\x00\x00\x01\x00") and len(data) > 6:
         return ".ico"
-    if _SVG_START.match(data[:4096]):
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<") and _SVG_TAG.search(head):
         return ".svg"
     return None
 
@@ -66,6 +68,9 @@ def check_image(data: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> str
     names = ", ".join(e.lstrip(".").upper() for e in allowed)
     if extension is None or extension not in allowed:
         raise ImageError(f"the file is not an image of an accepted type ({names})")
-    if extension == ".svg" and _SVG_ACTIVE.search(data):
-        raise ImageError("SVG images with scripts, event handlers or embedded content are refused")
+    if extension == ".svg":
+        try:
+            check_svg(data)
+        except SvgRefused as exc:
+            raise ImageError(f"SVG refused: {exc}") from None
     return extension

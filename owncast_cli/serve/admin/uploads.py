@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -61,7 +62,8 @@ def emoji_stem(name: object) -> str:
 def _existing(folder: Path, stem: str) -> list[Path]:
     if not folder.is_dir():
         return []
-    return [p for p in folder.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in EMOJI_TYPES + (".jpeg",)]
+    suffixes = (*EMOJI_TYPES, ".jpeg")
+    return [p for p in folder.iterdir() if p.is_file() and p.stem == stem and p.suffix.lower() in suffixes]
 
 
 def _replace_family(folder: Path, stem: str, keep: Path) -> None:
@@ -69,6 +71,11 @@ def _replace_family(folder: Path, stem: str, keep: Path) -> None:
     for path in folder.glob(f"{stem}.*"):
         if path != keep and path.suffix.lower() in (*LOGO_TYPES, ".ico", ".jpeg"):
             path.unlink(missing_ok=True)
+
+
+async def _checked(data: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> str:
+    """:func:`check_image` in a worker thread: parsing a large SVG takes up to half a second."""
+    return await trio.to_thread.run_sync(partial(check_image, data, allowed=allowed, max_bytes=max_bytes))
 
 
 async def _favicon_bytes() -> bytes:
@@ -92,7 +99,7 @@ def register(app: QuartTrio, svc: Services) -> None:
             body = await json_object('{"name": "emoji name", "data": "data:image/png;base64,..."}')
             stem = emoji_stem(body.get("name"))
             data = decode_data_url(body.get("data"))
-            extension = check_image(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)
+            extension = await _checked(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)
         except (BadRequest, ImageError) as exc:
             return fail(str(exc))
         folder = settings.emoji_dir
@@ -133,7 +140,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         try:
             body = await json_object('{"value": "data:image/png;base64,..."}')
             data = decode_data_url(body.get("value"))
-            extension = check_image(data, allowed=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES)
+            extension = await _checked(data, allowed=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES)
         except (BadRequest, ImageError) as exc:
             return fail(str(exc))
         target = settings.datadir / f"logo{extension}"

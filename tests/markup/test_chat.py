@@ -1,23 +1,22 @@
-"""Chat body rendering: Owncast's own cases, hostile input, emoji paths, page content."""
+"""Chat body rendering: Owncast's own cases, hostile input, emoji paths, trusted Markdown."""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from owncast_cli.chat.sanitize import (
+from owncast_cli.markup import (
     CHAT_ALLOWED_TAGS,
     is_emoji_src,
     markdown_escape,
     render_chat_message,
-    render_page_markdown,
     render_trusted_markdown,
 )
+from tests.markup.samples import HOSTILE, elements
 
 EMOJI = {"beerparrot": "/img/emoji/beerparrot.gif", "Blob_Hug": "/img/emoji/blobs/blob_hug.png"}
 PARROT = '<img src="/img/emoji/beerparrot.gif" class="emoji" alt=":beerparrot:" title=":beerparrot:">'
@@ -58,77 +57,11 @@ def test_owncast_emoji_case_keeps_emoji_images() -> None:
     )
 
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "hi<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil/x.js></SCRIPT>ok",
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](<javascript:alert(1)>)",
-    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "![x](javascript:alert(1))",
-    "![x](data:image/png;base64,AAAA)",
-    '<a href="javascript:alert(1)">a</a>',
-    '<a href="JaVaScRiPt:alert(1)">a</a>',
-    '<a href="jav&#x09;ascript:alert(1)">a</a>',
-    '<a href="&#106;avascript:alert(1)">a</a>',
-    '<a href=" javascript:alert(1)">a</a>',
-    '<a href="vbscript:msgbox(1)">a</a>',
-    '<a href="data:text/html,<script>alert(1)</script>">a</a>',
-    '<a href="http://x" onclick="alert(1)">a</a>',
-    '<a href="http://x" style="position:fixed">a</a>',
-    "<img src=x onerror=alert(1)>",
-    '<img src="/img/emoji/x.gif" onerror="alert(1)">',
-    '<img src="/img/emoji/../../admin.gif">',
-    '<img src="//evil.example/img/emoji/x.gif">',
-    '<img src="https://evil.example/img/emoji/x.gif">',
-    '<img src="/img/emojiX/x.gif">',
-    '<img src="/img/emoji/%2e%2e/x.gif">',
-    '<img src="javascript:alert(1)">',
-    "<svg onload=alert(1)><circle/></svg>",
-    "<svg><script>alert(1)</script></svg>",
-    '<iframe src="javascript:alert(1)"></iframe>',
-    "<iframe srcdoc='<script>alert(1)</script>'></iframe>",
-    "<style>body{display:none}</style>",
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    '<object data="javascript:alert(1)"></object>',
-    '<embed src="javascript:alert(1)">',
-    '<form action="javascript:alert(1)"><button>go</button></form>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
-    "<details open ontoggle=alert(1)>",
-    '<body onload="alert(1)">',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "<<script>script>alert(1)<</script>/script>",
-    '<p title="</p><script>alert(1)</script>">t</p>',
-    "<!--<script>alert(1)</script>-->",
-    "`<script>alert(1)</script>`",
-    "```\n<script>alert(1)</script>\n```",
-    "**<img src=x onerror=alert(1)>**",
-    '[<img src=x onerror=alert(1)>](http://x "t\\" onmouseover=alert(1)")',
-    "http://x.example/<script>alert(1)</script>",
-]
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-
-def _elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    collector = _Collector()
-    collector.feed(html)
-    collector.close()
-    return collector.elements
 
 
 def _assert_inert(html: str) -> None:
     """Only allowed tags, only allowed attributes, only safe URLs, only our emoji images."""
-    for tag, attrs in _elements(html):
+    for tag, attrs in elements(html):
         assert tag in CHAT_ALLOWED_TAGS, html
         if tag == "a":
             assert set(attrs) <= {"href", "rel", "target"}, html
@@ -277,59 +210,6 @@ def test_any_unicode_text_is_safe(raw: str) -> None:
         _assert_inert(html)
 
 
-OWNCAST_DEFAULT_PAGE = """
-# Welcome to Owncast!
-
-- This is a live stream powered by [Owncast](https://owncast.online), a free and open source live streaming server.
-
-- To discover more examples of streams, visit [Owncast's directory](https://directory.owncast.online).
-
-<hr/>
-
-<video id="video" controls preload="metadata" style="width: 60vw; max-width: 600px; min-width: 200px;" poster="https://videos.owncast.online/t/xaJ3xNn9Y6pWTdB25m9ai3">
-  <source src="https://assets.owncast.tv/video/owncast-embed.mp4" type="video/mp4" />
-</video>
-"""
-
-
-def test_page_markdown_keeps_owncast_default_content() -> None:
-    html = render_page_markdown(OWNCAST_DEFAULT_PAGE)
-    assert html.startswith("<h1>Welcome to Owncast!</h1>\n<ul>\n<li>\n<p>This is a live stream powered by ")
-    assert '<a href="https://owncast.online" rel="noopener noreferrer">Owncast</a>' in html
-    assert "<hr>" in html
-    assert 'poster="https://videos.owncast.online/t/xaJ3xNn9Y6pWTdB25m9ai3"' in html
-    assert 'style="width:60vw;max-width:600px;min-width:200px"' in html
-    assert '<source src="https://assets.owncast.tv/video/owncast-embed.mp4" type="video/mp4">' in html
-
-
-def test_page_markdown_tables_strikethrough_images_embeds() -> None:
-    html = render_page_markdown(
-        "| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\n![logo](https://x.example/l.png \"t\")\n\n"
-        '<iframe src="https://www.youtube.com/embed/x" allowfullscreen></iframe>'
-    )
-    assert "<table>" in html and "<td><s>2</s></td>" in html
-    assert '<img src="https://x.example/l.png" alt="logo" title="t">' in html
-    assert '<iframe src="https://www.youtube.com/embed/x" allowfullscreen="">' in html
-
-
-PAGE_HOSTILE = [*HOSTILE, '<p style="position:fixed;top:0">x</p>', '<iframe src="data:text/html,x"></iframe>']
-
-
-@pytest.mark.parametrize("raw", PAGE_HOSTILE)
-def test_page_markdown_is_inert(raw: str) -> None:
-    html = render_page_markdown(raw)
-    assert "<script" not in html.lower()
-    for tag, attrs in _elements(html):
-        assert tag not in {"script", "style", "object", "embed", "form", "meta", "svg", "math"}
-        for name, value in attrs.items():
-            assert not name.startswith("on"), html
-            assert name != "srcdoc", html
-            if name in {"href", "src"}:
-                assert urlsplit(value or "").scheme.lower() in {"", "http", "https", "mailto"}, html
-            if name == "style":
-                assert "position" not in (value or ""), html
-
-
 def test_trusted_markdown_keeps_html_and_escape_neutralises_user_text() -> None:
     assert render_trusted_markdown('<span class="trusted" style="color:red">Status</span>') == (
         '<p><span class="trusted" style="color:red">Status</span></p>\n'
@@ -351,3 +231,17 @@ def test_markdown_escape_renders_back_to_the_same_text(text: str) -> None:
     if line:
         assert rendered.startswith("<p>") and rendered.endswith("</p>\n")
         assert html_module.unescape(rendered[3:-5]) == line.replace("\x00", "\ufffd")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Owncast's policy: alt and title only when they look like a shortcode (`:\S+:`).
+        ('<img src="/img/emoji/x.gif" alt="a smile" title=":x:" class="emojiBig">',
+         '<img src="/img/emoji/x.gif" class="emoji" title=":x:">'),
+        ('<img src="/img/emoji/x.gif" alt=":x:" class="big">', '<img src="/img/emoji/x.gif" alt=":x:" class="emoji">'),
+        ('<img src="/img/emoji/x.gif" alt="" title="">', '<img src="/img/emoji/x.gif" class="emoji">'),
+    ],
+)
+def test_emoji_image_attributes(raw: str, expected: str) -> None:
+    assert render_chat_message(raw) == expected
