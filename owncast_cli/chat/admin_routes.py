@@ -122,14 +122,20 @@ async def unban_ip() -> Any:
     return ok(f"IP address {ip} unbanned")
 
 
+def _int_or(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
 async def users() -> Any:
     args = request.args
-    try:
-        offset, limit = int(args.get("offset", "0")), int(args.get("limit", "50"))
-        if offset < 0 or not 1 <= limit <= 1000:
-            raise ValueError
-    except ValueError:
-        return fail("offset must be a non-negative integer and limit an integer from 1 to 1000")
+    # As Owncast's GetUsers: what does not parse is ignored, a limit <= 0 means 50. A page holds
+    # at most 1000 users here (Owncast has no ceiling) so one request stays bounded.
+    offset = max(0, _int_or(args.get("offset"), 0))
+    limit = _int_or(args.get("limit"), 50)
+    limit = 50 if limit <= 0 else min(limit, 1000)
     status, sort = args.get("status", "all"), args.get("sort", "desc")
     if status not in ("all", "active", "bots") or sort not in ("asc", "desc"):
         return fail("status is one of all, active, bots; sort is asc or desc")

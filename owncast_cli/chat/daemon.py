@@ -13,6 +13,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
 from owncast_cli import state
+from owncast_cli.bodyfirst import body_first
 from owncast_cli.chat.app import create_app, websocket_handler
 from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 logger = logging.getLogger("owncast.chat")
+
+#: Request bodies read before chat answers when it runs apart (see owncast_cli/bodyfirst.py).
+MAX_BODY = 1 << 20
 
 
 def _raise_open_file_limit() -> None:
@@ -70,7 +74,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
             await nursery.start(service.run)
             nursery.start_soon(_record_client_count, ctx, service)
             binds = await nursery.start(
-                lambda task_status: hypercorn_serve(app, config, shutdown_trigger=ctx.stopping.wait,
+                lambda task_status: hypercorn_serve(body_first(app, MAX_BODY), config,
+                                                    shutdown_trigger=ctx.stopping.wait,
                                                     task_status=task_status)
             )
             ctx.http_apps["chat"] = app

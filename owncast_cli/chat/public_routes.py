@@ -33,12 +33,11 @@ async def _current_user(*, moderator: bool) -> ChatUser | None:
 async def register() -> Any:
     if request.method == "OPTIONS":
         return Response("", status=204, headers={"Access-Control-Allow-Origin": "*"})
-    body = await optional_json_object()
-    if body is None:
-        return fail("the body must be a JSON object such as {\"displayName\": \"name\"}")
+    # Owncast's RegisterAnonymousChatUser ignores a body it cannot decode and registers anyway.
+    body = await optional_json_object() or {}
     requested = body.get("displayName")
-    if requested is not None and not isinstance(requested, str):
-        return fail("displayName must be a string")
+    if not isinstance(requested, str):
+        requested = None
     chat = service()
     # X-Forwarded-User names the user only when a trusted proxy set it.
     forwarded = headers_of(request.scope).get("x-forwarded-user") if chat.peer_trusted(peer()) else None

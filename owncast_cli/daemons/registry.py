@@ -22,7 +22,8 @@ class DaemonSpec:
         return fn
 
 
-#: Dependency order: run-all starts them in this order and stops them in reverse.
+#: The order commands and status list them; run-all starts them in this order except serve,
+#: which it starts last (see runner._front_door_last).
 DAEMONS: dict[str, DaemonSpec] = {
     spec.name: spec
     for spec in (

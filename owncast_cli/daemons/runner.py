@@ -6,6 +6,7 @@ import logging
 import signal
 import time
 from collections.abc import Sequence
+from functools import partial
 
 import trio
 
@@ -40,9 +41,8 @@ async def _supervise(
             async with trio.open_nursery() as nursery:
                 bound = await nursery.start(serve, ctx)
                 detail = ", ".join(bound) if isinstance(bound, (list, tuple)) else str(bound or "")
-                await ctx.db.run_write(
-                    lambda: records.record(ctx.db, spec.name, "running", restarts=restarts, detail=detail)
-                )
+                await ctx.db.run_write(partial(records.record, ctx.db, spec.name, "running",
+                                               restarts=restarts, detail=detail))
                 if not started:
                     started = True
                     task_status.started()
@@ -58,8 +58,8 @@ async def _supervise(
             logger.error("%s crashed (%s: %s); restart %d in %.1fs", spec.name,
                          type(exc).__name__, exc, restarts, delay, exc_info=exc)
             why = f"{type(exc).__name__}: {exc}"
-            await ctx.db.run_write(lambda: records.record(
-                ctx.db, spec.name, "restarting", restarts=restarts, detail=why))
+            await ctx.db.run_write(partial(records.record, ctx.db, spec.name, "restarting",
+                                           restarts=restarts, detail=why))
             with trio.move_on_after(delay):
                 await ctx.stopping.wait()
             if ctx.stopping.is_set():
@@ -80,6 +80,13 @@ async def _watch_signals(ctx: Context, cancel_scope: trio.CancelScope) -> None:
     cancel_scope.cancel()
 
 
+def _front_door_last(specs: Sequence[DaemonSpec]) -> list[DaemonSpec]:
+    """``specs`` in start order: serve last, so its public port opens only once every daemon whose
+    routes it fronts has mounted them (with serve first, ``POST /api/chat/register`` answered 404
+    for about 300 ms after ``/api/status`` first answered). READY=1 follows the same order."""
+    return sorted(specs, key=lambda spec: spec.name == "serve")
+
+
 async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSpec], *, source: str,
                       plugins: PluginHost) -> None:
     """Start ``specs`` in order in this process and run until SIGTERM/SIGINT."""
@@ -90,7 +97,7 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                 nursery.start_soon(_watch_signals, ctx, nursery.cancel_scope)
                 daemons = trio.open_nursery()
                 async with daemons as daemon_nursery:
-                    for spec in specs:
+                    for spec in _front_door_last(specs):
                         await daemon_nursery.start(_supervise, ctx, spec)
                         logger.info("%s ready", spec.name)
                     await bus.publish(DaemonsReady([s.name for s in specs]))
@@ -102,8 +109,13 @@ async def run_daemons(settings: Settings, db: Database, specs: Sequence[DaemonSp
                 nursery.cancel_scope.cancel()  # every daemon returned: stop the helpers too
         finally:
             with trio.CancelScope(shield=True):
-                await db.run_write(lambda: [records.record(db, s.name, "stopped") for s in specs])
+                await db.run_write(lambda: _record_stopped(db, specs))
     logger.info("stopped")
+
+
+def _record_stopped(db: Database, specs: Sequence[DaemonSpec]) -> None:
+    for spec in specs:
+        records.record(db, spec.name, "stopped")
 
 
 def prepare_database(settings: Settings, *, migrate: bool) -> Database:

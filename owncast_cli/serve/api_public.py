@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
@@ -11,6 +13,18 @@ from owncast_cli.serve.platforms import PLATFORMS, social_icon
 
 MAX_SOCKET_PAYLOAD = 2048
 VERSION_STRING = f"Owncast (Python) v{__version__}"
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def pagination_problem(args: Mapping[str, str]) -> str | None:
+    """Why ``offset``/``limit`` are refused, or None: Owncast's HandlePagination takes any value
+    Go's ``strconv.Atoi`` parses (negative ones too), and nothing else.
+    """
+    for name in ("offset", "limit"):
+        value = args.get(name)
+        if value and not (_GO_INT.fullmatch(value) and -(2**63) <= int(value) < 2**63):
+            return f"{name} must be an integer (got {value!r})"
+    return None
 
 
 def status(stream: dict[str, Any], viewers: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:

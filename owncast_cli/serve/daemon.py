@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 from hypercorn.config import Config
 
+from owncast_cli import proxies
+from owncast_cli.bodyfirst import body_first
 from owncast_cli.serve import frontdoor
-from owncast_cli.serve.app import Services, create_app
-from owncast_cli.serve.fastlane import FastLane
+from owncast_cli.serve.accept import ThrottleRepeats
+from owncast_cli.serve.app import MAX_BODY, Services, create_app
+from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
+from owncast_cli.serve.limits import ConnectionCounter, Limits, raise_open_file_limit
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
 from owncast_cli.serve.security import ServerConfig
@@ -25,7 +29,7 @@ logger = logging.getLogger("owncast.serve")
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     settings = ctx.settings
     host = settings.web_host or str(await ctx.get_config("http_listen_address"))
-    port = settings.web_port if settings.web_port is not None else int(await ctx.get_config("http_port_number"))  # type: ignore[arg-type]
+    port = settings.web_port if settings.web_port is not None else cast(int, await ctx.get_config("http_port_number"))
     sock_path = settings.socket_path("serve")
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it
@@ -33,19 +37,27 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config: Config = ServerConfig()
     config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}", f"unix:{sock_path}"]
     config.accesslog = logging.getLogger("owncast.http") if settings.verbose else None
-    config.errorlog = logging.getLogger("hypercorn.error")
+    errorlog = logging.getLogger("hypercorn.error.serve")
+    if not errorlog.filters:  # once per process: serve may be restarted in it
+        errorlog.addFilter(ThrottleRepeats())
+    config.errorlog = errorlog
     config.graceful_timeout = 2.0
-    config.keep_alive_timeout = 30
+    # Many clients connecting at once (a page load, a crowd arriving) must not wait for SYN retries.
+    config.backlog = 1024
+    values = await ctx.config_values()
+    limits = Limits.from_config(values, raise_open_file_limit())
+    config.keep_alive_timeout = limits.idle_timeout
     services = Services.create(ctx)
+    counter = ConnectionCounter(limits, uncapped=lambda peer: proxies.peer_trusted(peer, services.trusted()))
     proxy = UnixProxy(ctx)
-    app = Dispatcher(ctx, create_app(ctx, services), proxy)
+    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy), MAX_BODY)
 
     def playlist_fetched(peer: str, headers: dict[str, str]) -> None:
         services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))
 
     lane = FastLane(settings.hls_dir, playlist_fetched=playlist_fetched,
                     s3=lambda: bool((services.live.values.get("s3_storage_config") or {}).get("enabled")),
-                    idle_timeout=config.keep_alive_timeout)
+                    idle_timeout=limits.idle_timeout, head_timeout=min(HEAD_TIMEOUT, limits.idle_timeout))
 
     def ws_route(path: str) -> Any:
         name = owner(path)
@@ -58,12 +70,14 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
         await nursery.start(services.metrics.run)
 
         async def http(*, task_status: trio.TaskStatus[list[str]]) -> None:
-            await frontdoor.serve(app, config, lane, shutdown_trigger=ctx.stopping.wait,
+            await frontdoor.serve(app, config, lane, counter, shutdown_trigger=ctx.stopping.wait,
                                   ws_route=ws_route, task_status=task_status)
             nursery.cancel_scope.cancel()  # hypercorn drained its connections: stop the helpers
 
         binds = await nursery.start(http)
-        logger.info("serving on %s", ", ".join(binds))
+        logger.info("serving on %s (at most %d connections, %s per address; idle timeout %gs)",
+                    ", ".join(binds), limits.total, limits.per_address or "any number",
+                    limits.idle_timeout)
         task_status.started(binds)
     try:
         os.unlink(sock_path)

@@ -24,6 +24,7 @@ from typing import Final
 import trio
 
 from owncast_cli.serve import files, hls, rawhttp, security
+from owncast_cli.serve.limits import RETRY_AFTER
 
 #: Waiting for the next request on an idle keep-alive connection (hypercorn's keep_alive_timeout).
 IDLE_TIMEOUT: Final = 30.0
@@ -32,6 +33,7 @@ HEAD_TIMEOUT: Final = 10.0
 #: A response must drain within this (a reader that stops reading is cut off).
 SEND_TIMEOUT: Final = 60.0
 NOT_FOUND: Final = b"Not Found\n"
+BUSY: Final = b"Too many open files; try again shortly\n"
 #: Playlists kept in memory: a few variants, plus whatever else has been asked for lately.
 PLAYLIST_CACHE_SIZE: Final = 64
 
@@ -100,6 +102,33 @@ class FastLane:
                     return None
         return None  # a deadline passed, or shutdown closed an idle connection
 
+    async def read_head(self, stream: trio.SocketStream, data: bytes) -> tuple[bytes, int]:
+        """The bytes received so far, beginning with ``data`` (what :meth:`handle` returned), and
+        the end of the request head in them (after its blank line), reading more as needed.
+
+        The end is -1 when the head does not complete: larger than :data:`rawhttp.MAX_HEAD` (the
+        caller hands it to hypercorn, which answers 431), not within ``head_timeout`` (slowloris),
+        the peer left, or the server is shutting down.
+        """
+        buffer = bytearray(data)
+        with trio.CancelScope(deadline=trio.current_time() + self.head_timeout) as scope:
+            self._idle.add(scope)  # no request yet: shutting down closes it like an idle one
+            try:
+                while len(buffer) <= rawhttp.MAX_HEAD and not self.closing:
+                    end = buffer.find(b"\r\n\r\n")
+                    if end >= 0:
+                        return bytes(buffer), end + 4
+                    try:
+                        more = await stream.receive_some(65536)
+                    except (trio.BrokenResourceError, trio.ClosedResourceError):
+                        break
+                    if not more:
+                        break
+                    buffer += more
+            finally:
+                self._idle.discard(scope)
+        return bytes(buffer), -1
+
     async def _receive(self, stream: trio.SocketStream, buffer: bytearray, scope: trio.CancelScope) -> bool:
         """Append what arrives to ``buffer``; False if the peer closed."""
         idle = not buffer
@@ -126,11 +155,14 @@ class FastLane:
             kind = hls.hls_kind(request.relative, s3=self.s3())
             path = files.confine(self.hls_dir, request.relative)
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except (files.Refused, OSError):
-            headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(NOT_FOUND)),
-                       **security.BASE_HEADERS}
-            body = b"" if request.method == "HEAD" else NOT_FOUND
-            await _send(sock, rawhttp.response_head(404, headers, date=date, keep_alive=keep_alive) + body)
+        except (files.Refused, OSError) as exc:
+            # Out of descriptors is not "no such file": the player should retry, not give up.
+            busy = isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE)
+            status, text = (503, BUSY) if busy else (404, NOT_FOUND)
+            headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(text)),
+                       **({"Retry-After": str(RETRY_AFTER)} if busy else {}), **security.BASE_HEADERS}
+            body = b"" if request.method == "HEAD" else text
+            await _send(sock, rawhttp.response_head(status, headers, date=date, keep_alive=keep_alive) + body)
             return
         try:
             info = os.fstat(fd)

@@ -3,18 +3,27 @@
 A daemon with HTTP routes (chat, federate) serves its own app on ``run/<name>.sock`` and, when it
 runs in this process, also registers that app in ``ctx.http_apps[name]``; the dispatcher then calls
 it directly. Serve never imports another daemon: it knows paths and names, not code.
+
+While a daemon of the registry is not serving (starting, restarting after a crash, stopped, or its
+socket gone), its paths answer 503 with ``Retry-After`` and a JSON error naming it, never 404: a
+client or load balancer can tell "try again" from "no such route".
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+from owncast_cli.daemons.registry import DAEMONS
+from owncast_cli.serve.limits import RETRY_AFTER
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
 Scope = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+#: (scope, receive, send); loose enough for Quart's precisely typed ``__call__``.
+ASGIApp = Callable[..., Awaitable[None]]
 
 #: (path prefix, daemon). A prefix ending in "/" matches below it; otherwise the exact path too.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -60,5 +69,28 @@ class Dispatcher:
                 if self.proxy is not None and self.ctx.settings.socket_path(name).exists():
                     await self.proxy({**scope, "owncast.daemon": name}, receive, send)
                     return
-                # The daemon is not running: its routes are simply absent.
+                if name in DAEMONS:
+                    await unavailable(scope, receive, send, name)
+                    return
+                # A daemon not built yet (federate): its routes are simply absent.
         await self.front(scope, receive, send)
+
+
+async def unavailable(scope: Scope, receive: Any, send: Any, name: str) -> None:
+    """Answer 503 + ``Retry-After`` naming daemon ``name``, to a request or a websocket handshake."""
+    body = json.dumps({"error": f"the {name} daemon is not running; try again shortly",
+                       "daemon": name}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"retry-after", str(RETRY_AFTER).encode()), (b"cache-control", b"no-store"),
+               # A request body is left unread, and hypercorn does not reuse a connection whose
+               # upgrade it refused: say so, or a client reusing it meets a closed socket.
+               (b"connection", b"close")]  # hypercorn adds the security headers (ServerConfig)
+    prefix = ""
+    if scope["type"] == "websocket":
+        await receive()  # websocket.connect
+        if "websocket.http.response" not in scope.get("extensions", {}):
+            await send({"type": "websocket.close", "code": 1013})  # RFC 6455 7.4.1: try again later
+            return
+        prefix = "websocket."
+    await send({"type": prefix + "http.response.start", "status": 503, "headers": headers})
+    await send({"type": prefix + "http.response.body", "body": body})

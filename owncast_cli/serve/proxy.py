@@ -14,6 +14,8 @@ import httpx
 import trio
 from trio_websocket import ConnectionClosed, HandshakeError, wrap_client_stream
 
+from owncast_cli.serve.mounts import unavailable
+
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
 
@@ -100,16 +102,21 @@ class UnixProxy:
         request = client.build_request(scope["method"], _target(scope), headers=headers, content=body())
         try:
             response = await client.send(request, stream=True)
-        except httpx.TransportError as exc:
+        except httpx.ConnectError as exc:
+            # A socket left by a daemon that was killed, or one that is restarting.
             logger.warning("%s is not answering on its socket: %s", name, exc)
-            await _plain(send, 502, f"the {name} daemon is not answering".encode())
+            await unavailable(scope, receive, send, name)
+            return
+        except httpx.TransportError as exc:
+            logger.warning("%s failed while answering: %s", name, exc)
+            await _plain(send, 502, f"the {name} daemon failed to answer".encode())
             return
         try:
             await send({
                 "type": "http.response.start",
                 "status": response.status_code,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1"))
-                            for k, v in response.headers.multi_items() if k.lower() not in HOP_BY_HOP - {"content-length"}],
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()
+                            if k.lower() not in HOP_BY_HOP - {"content-length"}],
             })
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -118,16 +125,17 @@ class UnixProxy:
             await response.aclose()
 
     async def _websocket(self, name: str, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        first = await receive()
-        if first["type"] != "websocket.connect":
-            return
-        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "localhost")
         try:
             stream = await trio.open_unix_socket(str(self.ctx.settings.socket_path(name)))
         except OSError as exc:
             logger.warning("%s is not answering on its socket: %s", name, exc)
-            await send({"type": "websocket.close", "code": 1011})
+            await unavailable(scope, receive, send, name)
             return
+        first = await receive()
+        if first["type"] != "websocket.connect":
+            await stream.aclose()
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "localhost")
         async with trio.open_nursery() as nursery:
             try:
                 upstream = await wrap_client_stream(

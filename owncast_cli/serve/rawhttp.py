@@ -25,7 +25,7 @@ _BAD_VALUE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 #: The request target: printable ASCII without spaces (RFC 9112 3.2, origin-form).
 _TARGET: Final = re.compile(rb"/hls/[\x21-\x7e]*")
 _REASONS: Final = {200: "OK", 206: "Partial Content", 304: "Not Modified", 404: "Not Found",
-                   416: "Range Not Satisfiable"}
+                   416: "Range Not Satisfiable", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True)

@@ -67,15 +67,17 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.get("/api/followers")
     async def get_followers() -> Any:
         # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
-        for name in ("offset", "limit"):
-            value = request.args.get(name)
-            if value is not None and (not value.isdigit()):
-                raise BadRequest(f"{name} must be a non-negative integer")
+        problem = api_public.pagination_problem(request.args)
+        if problem:
+            raise BadRequest(problem)
         return no_cache(jsonify({"total": 0, "results": []}))
 
     @app.post("/api/metrics/playback")
     async def post_playback_metrics() -> Any:
-        body = await request.get_json(force=True, silent=True)
+        try:
+            body = await request.get_json(force=True, silent=True)
+        except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before `silent` applies
+            body = None
         try:
             report = parse_report(body)
         except MetricsError as exc:

@@ -107,9 +107,13 @@ def test_raw_playback_reports_are_persisted(client, hls_server):
     assert rows == [(1234.5, None, 2.0, 0.0)]
 
 
-def test_followers_pagination_is_checked(client):
-    assert client.get("/api/followers", params={"offset": "0", "limit": "10"}).status_code == 200
-    assert client.get("/api/followers", params={"limit": "-1"}).status_code == 400
+@pytest.mark.parametrize(("offset", "limit", "status"), [
+    ("0", "10", 200), ("", "", 200), ("-5", "-1", 200), ("+3", "007", 200),  # empty: the default; else Atoi
+    ("1.5", "10", 400), ("0", "ten", 400), ("0", "\u00b2", 400), ("0", str(2**63), 400),
+])
+def test_followers_pagination_follows_owncast(client, offset, limit, status):
+    response = client.get("/api/followers", params={"offset": offset, "limit": limit})
+    assert response.status_code == status, response.text
 
 
 def test_unknown_api_path_is_json_404_and_wrong_method_405(client):

@@ -18,6 +18,7 @@ from trio_websocket import open_websocket_url
 
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.fastlane import FastLane
+from owncast_cli.serve.limits import ConnectionCounter, Limits
 
 PLAYLIST = b"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nstream-0.ts\n"
 
@@ -73,7 +74,8 @@ async def front_door(*, head_timeout: float = 5, idle_timeout: float = 5) -> Asy
         async with trio.open_nursery() as nursery:
             stop = trio.Event()
             binds = await nursery.start(lambda task_status: frontdoor.serve(
-                app, config, lane, shutdown_trigger=stop.wait, task_status=task_status))
+                app, config, lane, ConnectionCounter(Limits(1000, 0, idle_timeout)),
+                shutdown_trigger=stop.wait, task_status=task_status))
             host, port = binds[0].removeprefix("http://").rsplit(":", 1)
             yield Front(host, int(port), f"{tmp}/s.sock", hls, seen, stop)
             stop.set()

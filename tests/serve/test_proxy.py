@@ -59,8 +59,8 @@ async def test_http_and_websocket_proxied_to_the_chat_socket(serve_alone):
     base = serve_alone.base_url
     sock = serve_alone.datadir / "run" / "chat.sock"
     async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-        # Before the daemon runs, its routes are absent.
-        assert (await client.get("/api/chat")).status_code == 404
+        # Before the daemon runs, its routes say "try again", not "no such route".
+        assert_unavailable(await client.get("/api/chat"))
         config = Config()
         config.bind = [f"unix:{sock}"]
         config.graceful_timeout = 0.5
@@ -87,7 +87,16 @@ async def test_http_and_websocket_proxied_to_the_chat_socket(serve_alone):
                         await ws.get_message()
                     assert ws.closed.code == 4001
                 stop.set()
-    # The daemon stopped (its socket is gone): the routes are absent again, not an error page.
-    sock.unlink(missing_ok=True)
     async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-        assert (await client.get("/api/chat")).status_code == 404
+        # The daemon stopped but its socket file is left (as after SIGKILL): nobody answers on it.
+        assert sock.exists()
+        assert_unavailable(await client.post("/api/chat/register", content=b"{}"))
+        # The socket is gone too.
+        sock.unlink()
+        assert_unavailable(await client.get("/api/chat"))
+
+
+def assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.json() == {"error": "the chat daemon is not running; try again shortly", "daemon": "chat"}

@@ -12,19 +12,12 @@ from quart import jsonify, request
 
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
 from owncast_cli.serve.admin.configure import set_values
+from owncast_cli.serve.api_public import pagination_problem
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
 
     from owncast_cli.serve.app import Services
-
-
-def _pagination_error() -> str | None:
-    for name in ("offset", "limit"):
-        value = request.args.get(name)
-        if value is not None and not value.isdigit():
-            return f"{name} must be a non-negative integer (got {value!r})"
-    return None
 
 
 def register(app: QuartTrio, svc: Services) -> None:
@@ -36,7 +29,7 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/api/admin/followers")
     async def admin_get_followers() -> Any:
-        problem = _pagination_error()
+        problem = pagination_problem(request.args)
         if problem:
             return fail(problem)
         return no_store(jsonify({"total": 0, "results": []}))

@@ -1,0 +1,71 @@
+"""Where Owncast's real behaviour differs from its own OpenAPI file, and we follow the behaviour.
+
+Each entry names the operation, the schemathesis checks it is excused from, and why (the Go code
+read in owncast/owncast). Everything else about the operation is still checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+    status_code_conformance,
+)
+
+
+@dataclass(frozen=True)
+class Deviation:
+    checks: tuple[Callable[..., Any], ...]
+    reason: str = ""
+
+
+_PROMETHEUS = Deviation(
+    (status_code_conformance,),
+    "the spec lists no responses; Owncast routes every method to promhttp.Handler() behind "
+    "RequireAdminAuth (webserver/router.go): 200 text/plain metrics, 401 without credentials",
+)
+
+_PAGINATION = Deviation(
+    (positive_data_acceptance, negative_data_rejection),
+    "the spec's offset/limit are unbounded integers; Owncast's HandlePagination parses them with "
+    "strconv.Atoi, which refuses values outside int64 (400), and takes an empty value as the "
+    "default (200), as here. Negative ones are taken (tests/serve/test_api.py checks each case)",
+)
+
+DEVIATIONS: dict[str, Deviation] = {
+    "GET /followers": _PAGINATION,
+    "GET /admin/followers": _PAGINATION,
+    "GET /admin/viewersOverTime": Deviation(
+        (positive_data_acceptance,),
+        "the spec types windowStart as any string; Owncast's GetViewersOverTime parses it with "
+        "strconv.Atoi and answers 400 when that fails, as here (a missing one is the last day here)",
+    ),
+    "POST /metrics/playback": Deviation(
+        (negative_data_rejection,),
+        "the spec types each field as a number, yet Owncast's ReportPlaybackMetrics decodes them into "
+        "float64 with encoding/json, which takes null as 'leave it 0' without an error, and the "
+        "handler ignores zero values: a null is accepted (200), as here; other wrong types are 400",
+    ),
+    "GET /admin/users": Deviation(
+        (negative_data_rejection,),
+        "Owncast's GetUsers ignores an offset or limit strconv.Atoi cannot parse and takes 50 for a "
+        "limit <= 0, so any value is a 200, as here (a page holds at most 1000 users here)",
+    ),
+    "POST /chat/register": Deviation(
+        (negative_data_rejection,),
+        "Owncast's RegisterAnonymousChatUser (controllers/chat.go) ignores a body encoding/json "
+        "cannot decode (\"this is fine. register a new user anyway\"): a displayName that is not "
+        "a string, a list, or bytes that are not UTF-8 register a user with a generated name (200)",
+    ),
+    "POST /integrations/chat/user": Deviation(
+        (status_code_conformance,),
+        "the spec lists only 400 (the route is retired); Owncast's SendUserMessage still sits behind "
+        "RequireExternalAPIAccessToken (it takes the ExternalAPIUser), so a missing or wrong-scope "
+        "token gets 401 first",
+    ),
+    **{f"{method} /admin/prometheus": _PROMETHEUS for method in ("GET", "POST", "PUT", "DELETE", "OPTIONS")},
+}
