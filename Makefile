@@ -37,6 +37,7 @@ bench: test-deps
 		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_APT))
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/rtmp_parse.py
+	$(BIN)/python bench/rtmp_fuzz.py --seconds 60
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/hls.py
 	$(BIN)/python bench/transcode.py

@@ -6,9 +6,14 @@ app, so a request is checked the same way whichever daemon answers it.
 - Admin: ``Authorization: Basic`` with user ``admin`` and the admin password, checked against the
   stored bcrypt hash (Owncast's ``RequireAdminAuth``). bcrypt is deliberately slow (~0.2 s), so a
   credential that verified once is remembered as an HMAC of the password under a per-process key,
-  tied to the hash it matched: changing the password forgets it. Failures from one address are
-  slowed down (exponentially, capped) and logged; other addresses are not affected, so an attacker
-  cannot lock the real admin out.
+  tied to the hash it matched: changing the password forgets it. One password check at a time per
+  address: a few more requests wait their turn, the rest get 429 at once, and bcrypt runs on at
+  most two threads in all. The password is checked first: a right one answers at once, a wrong one
+  then holds its address's turn for a penalty that doubles with each failure past three (capped
+  at 5 s), so guesses from one address are serial (50 concurrent made ~7/s before; now under 1/s).
+  Other addresses are not affected, so an attacker cannot lock the real admin out, and the real
+  admin behind the same address is not held by the attacker's penalty once their password has
+  verified in this process.
 - A request whose ``Origin`` is not this server is refused with 403 (Owncast's newer rule against
   cross-site requests from a browser holding cached Basic credentials).
 - Integrations: ``Authorization: Bearer <token>`` of an API user (``users.type = 'API'``) that is
@@ -26,6 +31,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
@@ -54,6 +60,10 @@ FREE_FAILURES: Final = 3
 MAX_DELAY: Final = 5.0
 #: An address's failures are forgotten after this long without one.
 FAILURE_WINDOW: Final = 600.0
+#: Requests from one address that may wait for its check in flight; more are answered 429.
+MAX_WAITING: Final = 4
+#: bcrypt checks running at once across all addresses (each takes a core for ~0.2 s).
+BCRYPT_THREADS: Final = 2
 ADMIN_CORS_HEADERS: Final = {
     "Access-Control-Allow-Headers": f"Origin, X-Requested-With, Content-Type, Accept, Authorization, {CSRF_HEADER}",
     "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
@@ -101,23 +111,44 @@ class _Failures:
     last: float = 0.0
 
 
+class Outcome(Enum):
+    """What an admin authentication attempt came to."""
+
+    OK = "ok"
+    DENIED = "denied"  # no credentials, or wrong ones (401)
+    BUSY = "busy"  # too many attempts from this address in flight (429)
+
+
+@dataclass
+class _Turn:
+    """One address's password checks: one runs, a few wait."""
+
+    lock: trio.Lock = field(default_factory=trio.Lock)
+    waiting: int = 0
+
+
 @dataclass
 class AdminGate:
-    """Checks admin credentials; remembers verified ones; slows down guessing per address."""
+    """Checks admin credentials; remembers verified ones; serialises and slows guessing per address."""
 
     db: Database
-    clock: Callable[[], float] = time.monotonic
+    #: trio's clock by default, so tests drive the failure window with MockClock.
+    clock: Callable[[], float] = trio.current_time
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _verified: dict[str, bytes] = field(default_factory=dict)
     #: (hash, HMAC of a wrong password) pairs already refused: a repeated guess costs no bcrypt.
     _refused: set[tuple[str, bytes]] = field(default_factory=set)
     _failures: dict[str, _Failures] = field(default_factory=dict)
+    _turns: dict[str, _Turn] = field(default_factory=dict)
+    _bcrypt: trio.CapacityLimiter = field(default_factory=lambda: trio.CapacityLimiter(BCRYPT_THREADS))
+    #: bcrypt checks done (for tests and benchmarks: each one costs a core ~0.2 s).
+    bcrypt_checks: int = 0
 
     def _digest(self, password: str) -> bytes:
         return hmac.new(self._key, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
     def delay_for(self, address: str) -> float:
-        """How long to hold an answer to ``address`` because of its recent failures."""
+        """The penalty after the latest failure from ``address`` (0 for its first few)."""
         entry = self._failures.get(address)
         if entry is None:
             return 0.0
@@ -140,19 +171,26 @@ class AdminGate:
     def succeeded(self, address: str) -> None:
         self._failures.pop(address, None)
 
-    async def check_password(self, password: str) -> bool:
-        """Compare with the stored admin password (bcrypt), in constant time."""
+    async def _stored_hash(self) -> str:
         from owncast_cli.config import ConfigStore
 
         db = self.db
-        stored = str(await db.run(lambda: ConfigStore(db).get("admin_password_key")))
-        digest = self._digest(password)
+        return str(await db.run(lambda: ConfigStore(db).get("admin_password_key")))
+
+    def _remembered(self, stored: str, password: str) -> bool:
         known = self._verified.get(stored)
-        if known is not None and hmac.compare_digest(known, digest):
+        return known is not None and hmac.compare_digest(known, self._digest(password))
+
+    async def check_password(self, password: str) -> bool:
+        """Compare with the stored admin password (bcrypt), in constant time."""
+        stored = await self._stored_hash()
+        if self._remembered(stored, password):
             return True
+        digest = self._digest(password)
         if (stored, digest) in self._refused:
             return False
-        ok = await trio.to_thread.run_sync(_matches, stored, password)
+        self.bcrypt_checks += 1
+        ok = await trio.to_thread.run_sync(_matches, stored, password, limiter=self._bcrypt)
         if ok:
             self._verified = {stored: digest}  # one admin password at a time
         else:
@@ -161,27 +199,50 @@ class AdminGate:
             self._refused.add((stored, digest))
         return ok
 
-    async def authenticate(self, header: str | None, address: str) -> bool:
-        """Whether ``header`` carries the admin's credentials; failures are slowed per address.
+    async def authenticate(self, header: str | None, address: str) -> Outcome:
+        """Whether ``header`` carries the admin's credentials; guesses are serialised per address.
 
         A request without credentials is not a failure: browsers send one first to get the
         challenge.
         """
         credentials = parse_basic(header)
         if credentials is None:
-            return False
-        delay = self.delay_for(address)
-        if delay:
-            await trio.sleep(delay)
+            return Outcome.DENIED
         user, password = credentials
         user_ok = hmac.compare_digest(user.encode("utf-8", "surrogatepass"), ADMIN_USER.encode())
-        ok = await self.check_password(password) and user_ok
-        if ok:
-            self.succeeded(address)
-        else:
+        digest = self._digest(password)
+        if user_ok and any(hmac.compare_digest(d, digest) for d in self._verified.values()):
+            # The right password never waits for others' penalties, and leaves them in place
+            # (a shared address's guesser is not let off because the admin logged in).
+            if self._remembered(await self._stored_hash(), password):
+                return Outcome.OK
+        turn = self._turns.setdefault(address, _Turn())
+        if turn.waiting >= MAX_WAITING:
+            return Outcome.BUSY  # before any database read or bcrypt: a 429 costs nothing
+        turn.waiting += 1
+        try:
+            await turn.lock.acquire()
+        finally:  # also when the client went away while waiting
+            turn.waiting -= 1
+            self._forget_if_idle(address, turn)
+        try:
+            ok = await self.check_password(password) and user_ok
+            if ok:
+                self.succeeded(address)
+                return Outcome.OK
             self.failed(address)
             logger.debug("failed admin authentication from %s", address)
-        return ok
+            # Held with the turn: the next guess from this address starts after it.
+            await trio.sleep(self.delay_for(address))
+            return Outcome.DENIED
+        finally:
+            turn.lock.release()
+            self._forget_if_idle(address, turn)
+
+    def _forget_if_idle(self, address: str, turn: _Turn) -> None:
+        # The entry lives while a check runs or waits: memory grows with addresses in flight only.
+        if not turn.lock.locked() and not turn.waiting and self._turns.get(address) is turn:
+            del self._turns[address]
 
 
 def _matches(stored: str, password: str) -> bool:
@@ -263,7 +324,10 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
                 return await refuse("Forbidden", 403, ADMIN_CORS_HEADERS)
             if request.method == "OPTIONS":
                 return _text("", 204, ADMIN_CORS_HEADERS)
-            if not await gate.authenticate(request.headers.get("Authorization"), client_address()):
+            outcome = await gate.authenticate(request.headers.get("Authorization"), client_address())
+            if outcome is Outcome.BUSY:
+                return await refuse("Too Many Requests", 429, {"Retry-After": "5", **ADMIN_CORS_HEADERS})
+            if outcome is not Outcome.OK:
                 return await refuse("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
             return None
         scope = integration_scopes(request.method, path)

@@ -28,9 +28,21 @@ def put(db: Database, key: str, value: Any) -> None:
 
 
 def stream(db: Database) -> dict[str, Any]:
-    """``{"online", "lastConnectTime", "lastDisconnectTime", ...}`` as ingest last wrote it."""
-    value = get(db, STREAM) or {}
-    return {"online": False, "lastConnectTime": None, "lastDisconnectTime": None, **value}
+    """``{"online", "lastConnectTime", "lastDisconnectTime", ...}`` as ingest last wrote it, but
+    offline while no ingest process is alive: a SIGKILLed ingest cannot say the stream stopped
+    (it says so when it starts again)."""
+    value = {"online": False, "lastConnectTime": None, "lastDisconnectTime": None, **(get(db, STREAM) or {})}
+    if value["online"] and not _ingest_alive(db):
+        value.update(online=False, broadcaster=None)
+    return value
+
+
+def _ingest_alive(db: Database) -> bool:
+    from owncast_cli.daemons.records import all_records
+
+    # The pid check works on this host only, like every daemon today (see README, run-all --without).
+    ingest = [r for r in all_records(db) if r.name == "ingest"]
+    return not ingest or ingest[0].alive
 
 
 def viewers(db: Database) -> dict[str, int]:

@@ -96,6 +96,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("stream_keys", J, [{"key": d.DEFAULT_STREAM_KEY, "comment": "Default stream key"}], v.stream_keys, "Stream keys a broadcaster may publish with (see `owncast keys`).", secret=True),
     ConfigKey("stream_takeover_grace_seconds", N, 3.0, v.number(0, 600), "A new publisher with a valid key takes over when the current one has sent nothing for this long."),
     ConfigKey("stream_timeout_seconds", N, 10.0, v.number(1, 600), "A stream with no media for this long is considered stopped."),
+    ConfigKey("rtmp_buffer_budget_bytes", I, 32 << 20, v.integer(64 << 10, 1 << 30), "Bytes all RTMP connections together may hold in partial messages; over it the newest connection (never the live one) is closed."),
     # Video.
     ConfigKey("ffmpeg_path", S, "", v.executable, "Path to ffmpeg; empty to auto-detect.", live=False),
     ConfigKey("video_codec", S, "libx264", v.one_of("libx264", "h264_nvenc", "h264_vaapi", "h264_qsv", "h264_videotoolbox", "h264_v4l2m2m", "h264_omx"), "H.264 encoder used for video variants."),

@@ -12,6 +12,7 @@ import trio
 from owncast_cli import state
 from owncast_cli.bus.catalog import ConfigChanged, IngestDisconnect, IngestDropped, StreamStarted, StreamStopped
 from owncast_cli.bus.eventtype import BusEvent
+from owncast_cli.ingest.budget import BufferBudget
 from owncast_cli.ingest.publisher import Publisher
 from owncast_cli.ingest.relay import Relay, open_unix_listener
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.ingest")
 
-LIVE_KEYS = ("stream_keys", "stream_takeover_grace_seconds", "stream_timeout_seconds")
+LIVE_KEYS = ("stream_keys", "stream_takeover_grace_seconds", "stream_timeout_seconds", "rtmp_buffer_budget_bytes")
 
 
 class Ingest:
@@ -34,13 +35,16 @@ class Ingest:
         self._keys: list[str] = []
         self.grace = 3.0
         self.stream_timeout = 10.0
+        # Every open connection, oldest first, with what it holds; the live publisher is exempt.
+        self.budget: BufferBudget[Publisher] = BufferBudget(32 << 20, lambda p: p.live)
 
     async def load_settings(self) -> None:
         config = await self.ctx.config_values()
         override = self.ctx.settings.streamkey
-        self._keys = [override] if override else [k["key"] for k in config["stream_keys"]]  # type: ignore[index]
+        self._keys = [override] if override else [k["key"] for k in config["stream_keys"]]  # type: ignore[attr-defined]
         self.grace = float(config["stream_takeover_grace_seconds"])  # type: ignore[arg-type]
         self.stream_timeout = float(config["stream_timeout_seconds"])  # type: ignore[arg-type]
+        self.budget.limit = int(config["rtmp_buffer_budget_bytes"])  # type: ignore[call-overload]
 
     def stream_keys(self) -> list[str]:
         return self._keys
@@ -58,6 +62,15 @@ class Ingest:
             publisher.replaces = current
         self.current = publisher
         return None
+
+    def account(self, publisher: Publisher) -> None:
+        """After each read: while all connections together hold more than the budget, close the
+        newest ones (not the live publisher)."""
+        for victim in self.budget.update(publisher, publisher.conn.buffered):
+            logger.warning("closed the connection from %s: it held %d bytes and all RTMP connections "
+                           "together were over rtmp_buffer_budget_bytes (%d); the newest is closed first",
+                           victim.remote, victim.conn.buffered, self.budget.limit)
+            victim.evict("over the buffer budget")
 
     async def announce(self, publisher: Publisher) -> None:
         if publisher.replaces is not None:  # the replaced stream stops before this one starts
@@ -85,6 +98,7 @@ class Ingest:
 
     async def finish(self, publisher: Publisher) -> None:
         """A connection ended; if it was the live stream, the stream stops."""
+        self.budget.remove(publisher)
         if self.current is publisher:
             self.current = None
         if not publisher.announced:
@@ -93,9 +107,22 @@ class Ingest:
                             publisher.remote, publisher.end_reason)
             return
         self.relay.end()
+        await self._publish_stopped(publisher.stream_id, publisher.end_reason)
+
+    async def clear_stale_stream(self) -> None:
+        """A previous ingest died while live (SIGKILL, power cut) and could not say the stream
+        stopped: say it now, before a new publisher can start one, so subscribers (transcode,
+        webhooks, chat) see the stop and the next start."""
+        db = self.ctx.db
+        stale = await db.run(lambda: state.get(db, state.STREAM) or {})
+        if stale.get("online"):
+            logger.warning("stream %s was still marked live by an ingest that is gone: stopping it",
+                           stale.get("streamId"))
+            await self._publish_stopped(str(stale.get("streamId") or ""), "ingest restarted")
+
+    async def _publish_stopped(self, stream_id: str, reason: str) -> None:
         now = time.time()
         db = self.ctx.db
-        reason = publisher.end_reason
 
         def record() -> Sequence[BusEvent]:
             stream = state.stream(db)
@@ -104,8 +131,8 @@ class Ingest:
             store = self.ctx.config
             return store.apply(store.plan({"last_disconnect_time": state.rfc3339(now)}))
 
-        await self.ctx.bus.publish_many([StreamStopped(publisher.stream_id, reason)], effect=record)
-        logger.info("stream %s stopped: %s", publisher.stream_id, reason)
+        await self.ctx.bus.publish_many([StreamStopped(stream_id, reason)], effect=record)
+        logger.info("stream %s stopped: %s", stream_id, reason)
 
     def _dropped(self, size: int) -> None:
         logger.warning("the transcoder fell behind: dropped %d bytes of media up to a keyframe", size)
@@ -132,17 +159,24 @@ class Ingest:
             remote = f"{host}:{port}"
         except OSError:
             remote = "unknown"
-        await Publisher(self, stream, remote).run()
+        await self.serve_connection(stream, remote)
+
+    async def serve_connection(self, stream: trio.abc.Stream, remote: str) -> None:
+        """Run one RTMP connection to its end (tests pass in-memory streams)."""
+        publisher = Publisher(self, stream, remote)
+        self.budget.add(publisher)
+        await publisher.run()
 
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
     settings = ctx.settings
     host = settings.rtmp_host or str(await ctx.get_config("rtmp_listen_address"))
-    port = settings.rtmp_port if settings.rtmp_port is not None else int(await ctx.get_config("rtmp_port_number"))  # type: ignore[arg-type]
+    port = settings.rtmp_port if settings.rtmp_port is not None else int(await ctx.get_config("rtmp_port_number"))  # type: ignore[call-overload]
     sock_path = settings.socket_path("ingest")
     async with trio.open_nursery() as nursery:
         ingest = Ingest(ctx, nursery)
         await ingest.load_settings()
+        await ingest.clear_stale_stream()
         rtmp_listeners = await trio.open_tcp_listeners(port, host=host)
         relay_listener = await open_unix_listener(sock_path)
         bound = rtmp_listeners[0].socket.getsockname()

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.ingest")
 
+# Every duration here is measured on trio's clock (trio.current_time, cancel-scope deadlines),
+# so tests run them on trio.testing.MockClock instead of waiting.
 #: A connection that has not started publishing within this long is closed.
 SETUP_TIMEOUT = 10.0
 #: Announce the stream after this long even if a track's decoder config never came.
@@ -45,7 +47,7 @@ DEADLINE_STEP = 0.5
 class Publisher:
     """Runs one accepted TCP connection to its end; at most one of them is the live stream."""
 
-    def __init__(self, ingest: Ingest, stream: trio.SocketStream, remote: str) -> None:
+    def __init__(self, ingest: Ingest, stream: trio.abc.Stream, remote: str) -> None:
         self.ingest = ingest
         self.stream = stream
         self.remote = remote
@@ -54,7 +56,7 @@ class Publisher:
         self.broadcaster: Broadcaster | None = None
         self.stream_id = ""
         self.accepted_at = 0.0
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         self.announced = False
         self.end_reason = "disconnected"
         self.scope = trio.CancelScope()
@@ -67,7 +69,7 @@ class Publisher:
         return self.broadcaster is not None
 
     def idle_for(self) -> float:
-        return time.monotonic() - self.last_media
+        return trio.current_time() - self.last_media
 
     def evict(self, reason: str) -> None:
         self.end_reason = reason
@@ -110,6 +112,7 @@ class Publisher:
                 await self._on_event(event)
             if self.announced:
                 self.ingest.relay.flush()
+            self.ingest.account(self)
             out = conn.data_to_send()
             if out:
                 try:
@@ -119,7 +122,7 @@ class Publisher:
             if not data or conn.closing or self.ending:
                 return
             if self.live:
-                if not self.announced and time.monotonic() - self.accepted_at > ANNOUNCE_AFTER:
+                if not self.announced and trio.current_time() - self.accepted_at > ANNOUNCE_AFTER:
                     await self.ingest.announce(self)  # a track's decoder config never came
                 if self.last_media - moved_at > DEADLINE_STEP:
                     moved_at = self.last_media
@@ -165,13 +168,13 @@ class Publisher:
         self.conn.accept_publish()
         self.broadcaster = Broadcaster(self.remote, time.time())
         self.stream_id = secrets.token_hex(6)
-        self.accepted_at = self.last_media = time.monotonic()
+        self.accepted_at = self.last_media = trio.current_time()
         logger.info("%s started publishing (app %r)", self.remote, event.app)
 
     def _on_video(self, event: VideoReceived) -> None:
         if self.broadcaster is None:
             return
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         info = parse_video_tag(event.payload)
         keyframe = bool(info and info.keyframe and not info.sequence_header)
         tag = self.cache.video_tag(event.timestamp, event.payload, keyframe=keyframe,
@@ -183,7 +186,7 @@ class Publisher:
     def _on_audio(self, event: AudioReceived) -> None:
         if self.broadcaster is None:
             return
-        self.last_media = time.monotonic()
+        self.last_media = trio.current_time()
         info = parse_audio_tag(event.payload)
         tag = self.cache.audio_tag(event.timestamp, event.payload,
                                    config=bool(info and info.sequence_header))

@@ -86,6 +86,14 @@ class _TCPServer(TCPServer):
         with trio.CancelScope(shield=True):
             await super().protocol_send(event)
 
+    async def _read_data(self) -> None:
+        await super()._read_data()
+        # The peer has gone (or the read failed). hypercorn's task group waits for its children
+        # without cancelling them, so a keep-alive timer left running held the socket in
+        # CLOSE-WAIT for the whole idle timeout: 256 short requests from one address filled
+        # its connection cap.
+        await self.idle_task.stop()
+
 
 def _path(data: bytes) -> str | None:
     """The path of the request line ``data`` starts with; None while that line is incomplete."""

@@ -25,7 +25,8 @@ def admin_routes() -> list[tuple[str, str]]:
     out = []
     for path, operations in spec()["paths"].items():
         if path.startswith("/admin/") and path not in NOT_SERVED:
-            out += [(method.upper(), "/api" + path) for method in operations if method in ("get", "post", "put", "delete")]
+            out += [(method.upper(), "/api" + path) for method in operations
+                    if method in ("get", "post", "put", "delete")]
     return out
 
 
@@ -69,7 +70,8 @@ def test_cross_origin_requests_are_refused(admin_server: RunningServer, admin: h
     foreign = admin.get("/api/admin/status", headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403
     # Refused before the credentials are even looked at.
-    assert httpx.get(admin.base_url.join("/api/admin/status"), headers={"Origin": "https://evil.example"}).status_code == 403
+    evil = {"Origin": "https://evil.example"}
+    assert httpx.get(admin.base_url.join("/api/admin/status"), headers=evil).status_code == 403
     same = admin.get("/api/admin/status", headers={"Origin": str(admin.base_url).rstrip("/")})
     assert same.status_code == 200
     for odd in ("null", "http://127.0.0.1", f"{str(admin.base_url).rstrip('/')}/path"):
@@ -144,6 +146,10 @@ def test_guessing_is_slowed_and_logged_but_the_admin_gets_in(admin_server: Runni
             started = time.monotonic()
             real = http.get("/api/admin/webhooks", auth=ADMIN, headers={"X-Forwarded-For": "192.0.2.10"})
             assert real.status_code == 200 and time.monotonic() - started < 0.45
+            # The admin behind the guesser's own address: the right password skips the penalty.
+            started = time.monotonic()
+            same = http.get("/api/admin/webhooks", auth=ADMIN, headers=guesser)
+            assert same.status_code == 200 and time.monotonic() - started < 0.45
         log = (admin_server.datadir / "logs" / "owncast.log").read_text()
         assert "failed admin logins from 203.0.113.77" in log
     finally:

@@ -47,6 +47,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "stream_keys": ([{"key": "k" * 32, "comment": "obs"}], []),
     "stream_takeover_grace_seconds": (5.5, -1),
     "stream_timeout_seconds": (20, 0),
+    "rtmp_buffer_budget_bytes": (1 << 20, 1000),
     "ffmpeg_path": ("/usr/bin/ffmpeg", "a\nb"),
     "video_codec": ("h264_nvenc", "libx265"),
     "video_latency_level": (0, -1),

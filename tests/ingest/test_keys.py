@@ -25,7 +25,8 @@ def test_check_accepts_any_configured_key() -> None:
     assert keys.check("live", "two", ["one", "two", "three"]).ok
 
 
-@pytest.mark.parametrize("app,name", [("live", "Wr0ngKey"), ("live", "s3cr"), ("live", "s3cret!x"), ("other", "s3cret!")])
+@pytest.mark.parametrize("app,name", [("live", "Wr0ngKey"), ("live", "s3cr"), ("live", "s3cret!x"),
+                                      ("other", "s3cret!")])
 def test_check_refuses_without_revealing_the_key(app: str, name: str) -> None:
     verdict = keys.check(app, name, ["s3cret!"])
     assert not verdict.ok and verdict.reason

@@ -6,11 +6,15 @@ import random
 from collections.abc import Callable
 
 from owncast_cli.protocols.rtmp import (
+    ChunkWriter,
     Event,
+    MessageType,
     PublishRequested,
     RTMPPublishClient,
     RTMPServerConnection,
+    messages,
 )
+from owncast_cli.protocols.rtmp.handshake import BLOCK_SIZE
 
 
 def seeded_random(seed: int = 1) -> Callable[[int], bytes]:
@@ -82,4 +86,18 @@ def publish_session(
         client.send_audio(23 * i, b"\xaf\x01" + rng.randbytes(rng.randrange(5, 300)))
     client.unpublish()
     out += client.data_to_send()
+    return bytes(out)
+
+
+def setup_hog(sizes: list[int], *, handshake: bool = True, first_csid: int = 3) -> bytes:
+    """What a peer with no stream key sends to make the server hold memory: a plain handshake
+    (C0+C1+C2 at once: C2 is not checked), then on each chunk stream from ``first_csid`` up a
+    command message declaring ``size`` bytes, sent but its last byte: Set Chunk Size ``size - 1``
+    and the first of its two chunks (the chunk size may change between chunks)."""
+    out = bytearray(b"\x03" + bytes(2 * BLOCK_SIZE) if handshake else b"")
+    writer = ChunkWriter()
+    for csid, size in enumerate(sizes, start=first_csid):
+        out += writer.write(2, MessageType.SET_CHUNK_SIZE, 0, 0, messages.set_chunk_size(size - 1))
+        writer.chunk_size = size - 1
+        out += writer.chunks(csid, MessageType.COMMAND_AMF0, 0, 0, bytes(size))[0]
     return bytes(out)

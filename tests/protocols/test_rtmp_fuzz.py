@@ -1,25 +1,41 @@
-"""Fuzzing the server connection: random and mutated publish sessions only raise RTMPProtocolError."""
+"""Fuzzing the server connection: mutated sessions (recorded from real ffmpeg, and synthetic ones)
+and random bytes only ever raise RTMPProtocolError, and a connection holds bounded memory.
+
+Time-boxed for CI (bounded examples, ~10 s in all); bench/rtmp_fuzz.py runs the same cases for
+as long as it is told.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from owncast_cli.protocols.rtmp import (
+    MessageType,
+    MetadataReceived,
     PublishRequested,
     RTMPProtocolError,
     RTMPServerConnection,
-    parse_audio_tag,
-    parse_video_tag,
+    VideoReceived,
 )
 from owncast_cli.protocols.rtmp.chunks import ChunkReader
-from owncast_cli.protocols.rtmp.handshake import BLOCK_SIZE
 
-from .rtmp_helpers import publish_session, seeded_random
-
-HANDSHAKE = 1 + 2 * BLOCK_SIZE
+from .rtmp_helpers import publish_session
+from .rtmp_mutations import (
+    CHUNK_SIZES,
+    HANDSHAKE,
+    HUGE_HEADER,
+    SETUP_BOUND,
+    TIMESTAMPS,
+    encode,
+    mutate_bytes,
+    recorded,
+    recorded_bytes,
+    run_case,
+)
 
 
 @cache
@@ -29,30 +45,6 @@ def sessions() -> tuple[bytes, ...]:
         publish_session(chunk_size=4096, ffmpeg_csids=False, frames=6, digest=True),
         publish_session(chunk_size=60, ffmpeg_csids=False, frames=4),
     )
-
-
-def feed(data: bytes, pieces: list[int], accept: bool) -> None:
-    """Run a server over `data`; the only exception allowed out is RTMPProtocolError."""
-    server = RTMPServerConnection(random_bytes=seeded_random(3))
-    offset = 0
-    sizes = iter(pieces)
-    try:
-        while offset < len(data):
-            size = next(sizes, 4096)
-            server.receive_data(data[offset : offset + size])
-            offset += size
-            for event in server.events():
-                if isinstance(event, PublishRequested):
-                    server.accept_publish() if accept else server.reject_publish()
-                payload = getattr(event, "payload", None)
-                if isinstance(payload, bytes):  # the helpers must cope with anything too
-                    parse_video_tag(payload)
-                    parse_audio_tag(payload)
-            server.data_to_send()
-        server.receive_data(b"")
-        list(server.events())
-    except RTMPProtocolError:
-        pass
 
 
 def test_valid_sessions_publish() -> None:
@@ -68,6 +60,77 @@ def test_valid_sessions_publish() -> None:
                 "StreamDeleted"} <= kinds
 
 
+def test_recorded_ffmpeg_sessions_publish_unchanged_and_re_encoded() -> None:
+    """The fixtures are real: ffmpeg 9 and 5.1 publishing a second of H.264 + AAC to live/abc123.
+    Re-encoding their messages (as every message-level mutation does) keeps them valid."""
+    raw = recorded_bytes()
+    assert sorted(raw) == ["ffmpeg5-publish.rtmp", "ffmpeg9-publish.rtmp"]
+    for data in [*raw.values(), *(encode(session, []) for session in recorded())]:
+        server = RTMPServerConnection()
+        server.receive_data(data)
+        events = []
+        for event in server.events():
+            events.append(event)
+            if isinstance(event, PublishRequested):
+                assert (event.app, event.stream_name) == ("live", "abc123")
+                server.accept_publish()
+        kinds = {type(e).__name__ for e in events}
+        assert {"Connected", "PublishRequested", "MetadataReceived", "VideoReceived",
+                "AudioReceived", "UnpublishRequested", "StreamDeleted"} <= kinds
+        metadata = next(e for e in events if isinstance(e, MetadataReceived)).metadata
+        assert str(metadata["encoder"]).startswith("Lavf")
+        assert run_case(data, [1500] * 20, True).error == ""
+
+
+def _events(data: bytes) -> list[object]:
+    server = RTMPServerConnection()
+    server.receive_data(data)
+    events: list[object] = []
+    for event in server.events():
+        events.append(event)
+        if isinstance(event, PublishRequested):
+            server.accept_publish()
+    return events
+
+
+def test_message_changes_do_what_they_say() -> None:
+    session = recorded()[1]
+    video = next(i for i, m in enumerate(session.messages) if m.type_id == MessageType.VIDEO)
+    # An extended timestamp (RTMP spec 5.3.1.3) round-trips, continuation chunks included.
+    for ts in TIMESTAMPS:
+        got = [e for e in _events(encode(session, [("timestamp", video, ts)]))
+               if isinstance(e, VideoReceived)]
+        assert got[0].timestamp == ts and len(got) == 1 + sum(
+            m.type_id == MessageType.VIDEO for m in session.messages)
+    # Unknown message types are ignored (RTMP spec 7.1); the publish goes on.
+    kinds = {type(e).__name__ for e in _events(encode(session, [("unknown_type", video, (99, 70, b"x" * 64))]))}
+    assert {"PublishRequested", "VideoReceived", "StreamDeleted"} <= kinds
+    # Absurd chunk sizes: 0 and bit 31 are refused; 1 and 2**31 - 1 work.
+    for size in (0, 0x80000000, 0xFFFFFFFF):
+        with pytest.raises(RTMPProtocolError, match="invalid chunk size"):
+            _events(encode(session, [("chunk_size", 3, size)]))
+    for size in (1, 0x7FFFFFFF):
+        assert "StreamDeleted" in {type(e).__name__ for e in _events(encode(session, [("chunk_size", 3, size)]))}
+    # A 16 MiB header before publishing ends the connection at once.
+    with pytest.raises(RTMPProtocolError, match="exceeds the limit of 8192"):
+        _events(encode(session, [("raw", 3, HUGE_HEADER)]))
+
+
+#: Message-level changes to a recorded session (see rtmp_mutations.encode).
+message_change = st.one_of(
+    st.tuples(st.just("chunk_size"), st.integers(0, 10**4),
+              st.one_of(st.sampled_from(CHUNK_SIZES), st.integers(0, 2**32 - 1))),
+    st.tuples(st.just("timestamp"), st.integers(0, 10**4),
+              st.one_of(st.sampled_from(TIMESTAMPS), st.integers(0, 2**32 - 1))),
+    st.tuples(st.just("unknown_type"), st.integers(0, 10**4),
+              st.tuples(st.sampled_from([0, 7, 10, 11, 12, 13, 14, 16, 19, 21, 23, 99, 255]),
+                        st.integers(2, 65599), st.binary(max_size=64))),
+    st.tuples(st.just("abort"), st.integers(0, 10**4), st.integers(0, 2**32 - 1)),
+    st.tuples(st.just("drop"), st.integers(0, 10**4), st.none()),
+    st.tuples(st.just("repeat"), st.integers(0, 10**4), st.none()),
+    st.tuples(st.just("raw"), st.integers(0, 10**4), st.just(HUGE_HEADER)),
+)
+
 mutation = st.one_of(
     st.tuples(st.just("flip"), st.integers(0, 10**6), st.integers(1, 255)),
     st.tuples(st.just("set"), st.integers(0, 10**6), st.integers(0, 255)),
@@ -77,45 +140,39 @@ mutation = st.one_of(
 )
 
 
-def mutate(data: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
-    out = bytearray(data)
-    for kind, where, arg in mutations:
-        # Most mutations land after the handshake, where the chunk stream starts.
-        if where % 8:
-            position = HANDSHAKE + where % max(1, len(out) - HANDSHAKE)
-        else:
-            position = where % max(1, len(out))
-        if kind == "flip" and position < len(out):
-            out[position] ^= int(arg)  # type: ignore[call-overload]
-        elif kind == "set" and position < len(out):
-            out[position] = int(arg)  # type: ignore[call-overload]
-        elif kind == "insert":
-            out[position:position] = arg  # type: ignore[assignment]
-        elif kind == "delete":
-            del out[position : position + int(arg)]  # type: ignore[call-overload]
-        elif kind == "truncate":
-            del out[position:]
-    return bytes(out)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2), st.lists(mutation, min_size=1, max_size=6),
        st.lists(st.integers(1, 3000), max_size=20), st.booleans())
 def test_mutated_sessions(which: int, mutations: list[tuple[str, int, object]],
                           pieces: list[int], accept: bool) -> None:
-    feed(mutate(sessions()[which], mutations), pieces, accept)
+    run_case(mutate_bytes(sessions()[which], mutations), pieces, accept)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 1), st.lists(message_change, max_size=5), st.lists(mutation, max_size=4),
+       st.lists(st.integers(1, 3000), max_size=20), st.booleans())
+def test_mutated_ffmpeg_sessions(which: int, changes: list[tuple[str, int, object]],
+                                 mutations: list[tuple[str, int, object]], pieces: list[int],
+                                 accept: bool) -> None:
+    """Each case ends the connection at most (RTMPProtocolError, never another exception), and
+    the connection never holds more than SETUP_BOUND bytes (16 KiB + 64) before its publish is
+    accepted, nor more than it was sent (run_case asserts both after every read)."""
+    data = mutate_bytes(encode(recorded()[which], changes), mutations)
+    outcome = run_case(data, pieces, accept)
+    if not outcome.published:
+        assert outcome.max_held <= SETUP_BOUND == 16_448
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=3000), st.lists(st.integers(1, 500), max_size=10))
 def test_random_bytes_after_a_valid_handshake(tail: bytes, pieces: list[int]) -> None:
-    feed(sessions()[0][:HANDSHAKE] + tail, pieces, True)
+    run_case(sessions()[0][:HANDSHAKE] + tail, pieces, True)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=500))
 def test_random_bytes(data: bytes) -> None:
-    feed(data, [], True)
+    run_case(data, [], True)
 
 
 @settings(max_examples=200, deadline=None)

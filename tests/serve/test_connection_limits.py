@@ -156,6 +156,20 @@ def test_per_address_cap_answers_at_once(tight: RunningServer) -> None:
             sock.close()
 
 
+def test_a_client_that_closes_a_kept_alive_connection_frees_its_slot(tight: RunningServer) -> None:
+    """A closed keep-alive connection leaves the count at once, not after the idle timeout."""
+    server = address(tight.base_url)
+    began = time.monotonic()
+    for _ in range(3 * PER_ADDRESS):
+        with connect(server, "127.0.6.1", STATUS) as sock:
+            assert read_response(sock).startswith(b"HTTP/1.1 200 ")
+            # Close once the server is idle on the connection (its keep-alive timer running):
+            # nothing to wait for is visible from here, so give it a moment. Before the fix the
+            # socket stayed in CLOSE-WAIT for the idle timeout and the cap refused the rest.
+            time.sleep(0.02)
+    assert time.monotonic() - began < IDLE_TIMEOUT * 3
+
+
 def spread(count: int, network: str, per_address: int) -> list[str]:
     """Source addresses for ``count`` connections, at most ``per_address`` from each."""
     return [f"{network}.{1 + i // per_address}" for i in range(count)]

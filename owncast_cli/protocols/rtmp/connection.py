@@ -9,14 +9,10 @@ from typing import Final
 
 from .. import amf0
 from . import commands, messages
-from .chunks import MAX_MESSAGE_SIZE, ChunkReader, ChunkWriter, Message
+from . import events as ev
+from .chunks import MAX_MESSAGE_SIZE, SETUP_MESSAGE_SIZE, ChunkReader, ChunkWriter, Message
 from .commands import Command
 from .errors import RTMPProtocolError
-from .events import (
-    AudioReceived, CommandIgnored, Connected, ConnectionClosed, DataReceived, Event,
-    HandshakeCompleted, MetadataReceived, PlayRequested, PongReceived, PublishRequested,
-    StreamClosed, StreamDeleted, UnpublishRequested, VideoReceived,
-)
 from .handshake import BLOCK_SIZE, RTMP_VERSION, server_response
 from .messages import MessageType, UserControlEvent
 from .states import MEDIA, SILENT_COMMANDS, TRANSITIONS, State
@@ -30,7 +26,7 @@ _COMMAND_CSID: Final = 3
 _STATUS_CSID: Final = 5
 _STREAM_ID: Final = 1  # the one message stream createStream hands out, as nginx-rtmp does
 
-_CommandHandler = Callable[[Command, Message], "Event | None"]
+_CommandHandler = Callable[[Command, Message], "ev.Event | None"]
 
 
 class RTMPServerConnection:
@@ -49,6 +45,7 @@ class RTMPServerConnection:
         window_ack_size: int = 5_000_000,
         peer_bandwidth: int = 5_000_000,
         max_message_size: int = MAX_MESSAGE_SIZE,
+        setup_message_size: int = SETUP_MESSAGE_SIZE,
     ) -> None:
         self._random_bytes = random_bytes
         self._out_chunk_size = chunk_size
@@ -63,15 +60,17 @@ class RTMPServerConnection:
         self.dropped_messages = 0  # media and data that arrived while not publishing
         self._handshake_buf = bytearray()
         self._digest = False  # the client used the FP9 digest handshake
-        self._reader = ChunkReader(max_message_size=max_message_size)
+        self._max_message_size = max_message_size  # once a publish is accepted
+        self._reader = ChunkReader(max_message_size=setup_message_size,
+                                   max_reserved=2 * setup_message_size)
         self._writer = ChunkWriter(compress=False)
         self._out = bytearray()
-        self._events: deque[Event] = deque()
+        self._events: deque[ev.Event] = deque()
         self._eof = False
         self._ack_window = 0  # 0 until the peer sends Window Acknowledgement Size
         self._last_ack = 0
         self._media_ok = False
-        self._handlers: dict[int, Callable[[Message], Event | None]] = {
+        self._handlers: dict[int, Callable[[Message], ev.Event | None]] = {
             MessageType.SET_CHUNK_SIZE: self._on_set_chunk_size,
             MessageType.ABORT: self._on_abort,
             MessageType.WINDOW_ACK_SIZE: self._on_window_ack_size,
@@ -110,7 +109,8 @@ class RTMPServerConnection:
 
     @property
     def buffered(self) -> int:
-        """Bytes received but not yet turned into events (bounded by the message limits)."""
+        """Bytes received but not yet turned into events: what the connection holds between
+        reads (before publishing at most 2 * setup_message_size plus one unparsed read)."""
         return len(self._handshake_buf) + self._reader.buffered
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
@@ -129,7 +129,7 @@ class RTMPServerConnection:
             self._reader.receive_data(data)
         self._maybe_acknowledge()
 
-    def next_event(self) -> Event | None:
+    def next_event(self) -> ev.Event | None:
         """The next event, or None when more bytes are needed.
 
         Raises:
@@ -158,7 +158,7 @@ class RTMPServerConnection:
             self.state = State.ERROR
             raise
 
-    def events(self) -> Iterator[Event]:
+    def events(self) -> Iterator[ev.Event]:
         """Every event available now."""
         while (event := self.next_event()) is not None:
             yield event
@@ -170,8 +170,10 @@ class RTMPServerConnection:
         return data
 
     def accept_publish(self) -> None:
-        """Answer PublishRequested: Stream Begin and onStatus NetStream.Publish.Start."""
+        """Answer `PublishRequested`: Stream Begin and onStatus NetStream.Publish.Start."""
         self._transition("accept_publish")
+        self._reader.max_message_size = self._max_message_size
+        self._reader.max_reserved = 2 * self._max_message_size
         self._send(_CONTROL_CSID, MessageType.USER_CONTROL, 0,
                    messages.user_control(UserControlEvent.STREAM_BEGIN, self.stream_id))
         # The stream name is the stream key: not echoed, like nginx-rtmp's "Start publishing".
@@ -180,13 +182,13 @@ class RTMPServerConnection:
 
     def reject_publish(self, description: str = "Invalid stream key.",
                        code: str = "NetStream.Publish.BadName") -> None:
-        """Answer PublishRequested with an error onStatus; the connection then closes."""
+        """Answer `PublishRequested` with an error onStatus; the connection then closes."""
         self._transition("reject_publish")
         self._send(_STATUS_CSID, MessageType.COMMAND_AMF0, self.stream_id,
                    commands.on_status("error", code, description))
 
     def send_ping(self, timestamp: int) -> None:
-        """Queue a Ping Request (RTMP spec 7.1.7); the answer comes as PongReceived."""
+        """Queue a Ping Request (RTMP spec 7.1.7); the answer comes as `PongReceived`."""
         self._send(_CONTROL_CSID, MessageType.USER_CONTROL, 0,
                    messages.user_control(UserControlEvent.PING_REQUEST, timestamp))
 
@@ -214,14 +216,14 @@ class RTMPServerConnection:
             self._send(_CONTROL_CSID, MessageType.ACKNOWLEDGEMENT, 0,
                        messages.acknowledgement(self.bytes_received))
 
-    def _end_of_input(self) -> Event | None:
+    def _end_of_input(self) -> ev.Event | None:
         if not self._eof or self.state is State.CLOSED:
             return None
         publishing = self.state is State.PUBLISHING
         self._set_state(State.CLOSED)
-        return ConnectionClosed(publishing)
+        return ev.ConnectionClosed(publishing)
 
-    def _handshake(self) -> Event | None:
+    def _handshake(self) -> ev.Event | None:
         buf = self._handshake_buf
         if self.state is State.AWAIT_C0C1:
             # RTMP spec 5.2.2: C0 is the version; 6 and up are RTMPE, which we do not speak.
@@ -240,7 +242,7 @@ class RTMPServerConnection:
         self._reader.receive_data(buf[BLOCK_SIZE:])
         buf.clear()
         self._set_state(State.AWAIT_CONNECT)
-        return HandshakeCompleted(self._digest)
+        return ev.HandshakeCompleted(self._digest)
 
     # -- messages ---------------------------------------------------------------------
 
@@ -254,28 +256,28 @@ class RTMPServerConnection:
         self._ack_window = messages.parse_window_ack_size(message.body)
         self._maybe_acknowledge()
 
-    def _on_user_control(self, message: Message) -> Event | None:
+    def _on_user_control(self, message: Message) -> ev.Event | None:
         control = messages.parse_user_control(message.body)
         if control.event == UserControlEvent.PING_REQUEST and control.values:
             self._send(_CONTROL_CSID, MessageType.USER_CONTROL, 0, messages.user_control(
                 UserControlEvent.PING_RESPONSE, control.values[0]))
         elif control.event == UserControlEvent.PING_RESPONSE and control.values:
-            return PongReceived(control.values[0])
+            return ev.PongReceived(control.values[0])
         return None
 
-    def _on_audio(self, message: Message) -> Event | None:
+    def _on_audio(self, message: Message) -> ev.Event | None:
         if not self._media_ok:
             self.dropped_messages += 1
             return None
-        return AudioReceived(message.timestamp, message.body, message.stream_id)
+        return ev.AudioReceived(message.timestamp, message.body, message.stream_id)
 
-    def _on_video(self, message: Message) -> Event | None:
+    def _on_video(self, message: Message) -> ev.Event | None:
         if not self._media_ok:
             self.dropped_messages += 1
             return None
-        return VideoReceived(message.timestamp, message.body, message.stream_id)
+        return ev.VideoReceived(message.timestamp, message.body, message.stream_id)
 
-    def _on_data(self, message: Message, offset: int = 0) -> Event | None:
+    def _on_data(self, message: Message, offset: int = 0) -> ev.Event | None:
         if not self._media_ok:
             self.dropped_messages += 1
             return None
@@ -291,10 +293,10 @@ class RTMPServerConnection:
         raw_body = message.body[offsets[0]:]
         if values[0] == "onMetaData":
             metadata = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
-            return MetadataReceived(metadata, message.timestamp, raw_body)
-        return DataReceived(values[0], values[1:], message.timestamp, raw_body)
+            return ev.MetadataReceived(metadata, message.timestamp, raw_body)
+        return ev.DataReceived(values[0], values[1:], message.timestamp, raw_body)
 
-    def _on_amf3(self, message: Message) -> Event | None:
+    def _on_amf3(self, message: Message) -> ev.Event | None:
         # RTMP spec 7.1.2: AMF3 data/command messages; in practice they are a 0x00 byte
         # then AMF0. True AMF3 bodies are skipped.
         if message.body[:1] != b"\x00":
@@ -303,7 +305,7 @@ class RTMPServerConnection:
             return self._on_command(message, 1)
         return self._on_data(message, 1)
 
-    def _on_aggregate(self, message: Message) -> Event | None:
+    def _on_aggregate(self, message: Message) -> ev.Event | None:
         for sub in messages.split_aggregate(message.body, message.timestamp):
             if sub.type_id in (MessageType.AUDIO, MessageType.VIDEO, MessageType.DATA_AMF0):
                 event = self._handlers[sub.type_id](Message(
@@ -313,7 +315,7 @@ class RTMPServerConnection:
                     self._events.append(event)
         return None
 
-    def _on_command(self, message: Message, offset: int = 0) -> Event | None:
+    def _on_command(self, message: Message, offset: int = 0) -> ev.Event | None:
         command = commands.parse_command(message.body, offset)
         if command.name in SILENT_COMMANDS or self.state is State.CLOSING:
             return None
@@ -324,7 +326,7 @@ class RTMPServerConnection:
                 self._send(_COMMAND_CSID, MessageType.COMMAND_AMF0, message.stream_id,
                            commands.error(command.transaction, command.name))
             reason = "unknown command" if handler is None else f"not allowed {self.state.value}"
-            return CommandIgnored(command.name, command.transaction, reason)
+            return ev.CommandIgnored(command.name, command.transaction, reason)
         event = handler(command, message)
         self._set_state(next_state)
         return event
@@ -336,7 +338,7 @@ class RTMPServerConnection:
             self._send(_COMMAND_CSID, MessageType.COMMAND_AMF0, 0,
                        commands.result(command.transaction, *values))
 
-    def _cmd_connect(self, command: Command, message: Message) -> Event:
+    def _cmd_connect(self, command: Command, message: Message) -> ev.Event:
         props = command.object if isinstance(command.object, dict) else {}
         self.app = _text(props.get("app"))
         self.tc_url = _text(props.get("tcUrl"))
@@ -352,7 +354,7 @@ class RTMPServerConnection:
         self._writer.chunk_size = self._out_chunk_size
         self._send(_COMMAND_CSID, MessageType.COMMAND_AMF0, 0,
                    commands.connect_result(command.transaction, encoding))
-        return Connected(self.app, self.tc_url, _text(props.get("flashVer")), encoding,
+        return ev.Connected(self.app, self.tc_url, _text(props.get("flashVer")), encoding,
                          props, command.transaction)
 
     def _cmd_release_stream(self, command: Command, message: Message) -> None:
@@ -366,27 +368,27 @@ class RTMPServerConnection:
     def _cmd_create_stream(self, command: Command, message: Message) -> None:
         self._reply(command, None, float(_STREAM_ID))
 
-    def _cmd_publish(self, command: Command, message: Message) -> Event:
+    def _cmd_publish(self, command: Command, message: Message) -> ev.Event:
         self.stream_name = command.arg_str(0)
         self.stream_id = message.stream_id or _STREAM_ID
-        return PublishRequested(self.app, self.stream_name, command.arg_str(1, "live"),
+        return ev.PublishRequested(self.app, self.stream_name, command.arg_str(1, "live"),
                                 self.tc_url, command.transaction, self.stream_id)
 
-    def _cmd_play(self, command: Command, message: Message) -> Event:
+    def _cmd_play(self, command: Command, message: Message) -> ev.Event:
         self._send(_STATUS_CSID, MessageType.COMMAND_AMF0, message.stream_id,
                    commands.on_status("error", "NetStream.Play.Failed",
                                       "This server accepts publishing only."))
-        return PlayRequested(command.arg_str(0), command.transaction)
+        return ev.PlayRequested(command.arg_str(0), command.transaction)
 
-    def _cmd_fc_unpublish(self, command: Command, message: Message) -> Event:
+    def _cmd_fc_unpublish(self, command: Command, message: Message) -> ev.Event:
         self._reply(command, None, amf0.UNDEFINED)
-        return UnpublishRequested(command.arg_str(0), command.transaction)
+        return ev.UnpublishRequested(command.arg_str(0), command.transaction)
 
-    def _cmd_delete_stream(self, command: Command, message: Message) -> Event:
-        return StreamDeleted(command.arg_int(0, message.stream_id))
+    def _cmd_delete_stream(self, command: Command, message: Message) -> ev.Event:
+        return ev.StreamDeleted(command.arg_int(0, message.stream_id))
 
-    def _cmd_close_stream(self, command: Command, message: Message) -> Event:
-        return StreamClosed(message.stream_id)
+    def _cmd_close_stream(self, command: Command, message: Message) -> ev.Event:
+        return ev.StreamClosed(message.stream_id)
 
 
 def _text(value: object) -> str:
