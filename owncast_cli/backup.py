@@ -7,6 +7,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from owncast_cli.repos import backup as files
+
 #: Owncast's hourly backup file name.
 HOURLY_NAME = "owncastdb.bak"
 
@@ -16,22 +18,10 @@ class RestoreError(RuntimeError):
 
 
 def _copy(source: Path, target: Path) -> None:
-    """SQLite's online backup of ``source`` into ``target`` (a temp file beside it), then rename.
-
-    The source stays readable and writable by the daemons meanwhile (WAL), and the copy is a
-    single point in time.
-    """
+    """Back ``source`` up into a temp file beside ``target``, then rename it over ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    files.copy(source, tmp)
     os.replace(tmp, target)
 
 
@@ -52,19 +42,14 @@ def check_file(path: Path) -> int:
     if not path.is_file():
         raise RestoreError(f"{path}: no such file")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if result != "ok":
-                raise RestoreError(f"{path} failed SQLite's integrity check: {result}")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not {"schema_version", "datastore"} <= tables:
-                raise RestoreError(f"{path} is an SQLite file but not an owncast database")
-            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-        finally:
-            conn.close()
+        found = files.inspect(path)
     except sqlite3.DatabaseError as exc:
         raise RestoreError(f"{path} is not a readable SQLite database: {exc}") from None
+    if found.integrity != "ok":
+        raise RestoreError(f"{path} failed SQLite's integrity check: {found.integrity}")
+    if not {"schema_version", "datastore"} <= found.tables:
+        raise RestoreError(f"{path} is an SQLite file but not an owncast database")
+    version = found.schema_version
     if version > SCHEMA_VERSION:
         raise RestoreError(f"{path} comes from a newer owncast (schema {version} > {SCHEMA_VERSION})")
     return int(version)

@@ -1,32 +1,30 @@
-"""Runtime state shared between daemons through the ``runtime`` table (JSON values)."""
+"""Runtime state shared between daemons: the keys and shapes kept in the ``runtime`` table."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from owncast_cli.repos import runtime
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database
 
 STREAM = "stream"
 VIEWERS = "viewers"
+#: The ``streamId`` whose session the viewers' session peak counts (serve writes it with the peak).
+VIEWERS_SESSION = "viewers_session"
 #: ``{"clients": n}``: connected chat websockets, written by chat for the admin API and metrics.
 CHAT = "chat"
 
 
 def get(db: Database, key: str, default: Any = None) -> Any:
-    rows = db.execute("SELECT value FROM runtime WHERE key = ?", (key,))
-    return json.loads(rows[0][0]) if rows else default
+    return runtime.get(db, key, default)
 
 
 def put(db: Database, key: str, value: Any) -> None:
-    db.execute(
-        "INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) "
-        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, json.dumps(value), time.time()),
-    )
+    runtime.put(db, key, value, time.time())
 
 
 def stream(db: Database) -> dict[str, Any]:

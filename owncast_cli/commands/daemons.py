@@ -116,7 +116,8 @@ def _restore(settings: Settings, path: Path) -> None:
 @daemon_options
 @ffmpeg_option
 @click.option("--without", "without", multiple=True, type=click.Choice(list(DAEMONS)),
-              help="Leave this daemon out (repeatable), e.g. when it runs on another host.")
+              help="Leave this daemon out (repeatable), to run it as its own process on this host "
+                   "(same data directory; other hosts are not supported yet).")
 def run_all_command(settings: Settings, persisted: dict[str, Any], restore_database: Path | None,
                     ffmpeg: str | None, without: tuple[str, ...]) -> None:
     """Migrate the database, then run every daemon in one process until SIGTERM/SIGINT."""

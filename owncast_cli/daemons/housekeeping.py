@@ -10,6 +10,7 @@ import trio
 
 from owncast_cli import backup
 from owncast_cli.bus import log
+from owncast_cli.repos import runtime
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -21,24 +22,10 @@ BACKUP_EVERY = 3600.0
 EVENT_RETENTION = 7 * 24 * 3600.0
 
 
-def _claim(db: object, key: str, every: float) -> bool:
-    """Take the chore if nobody did it within ``every`` seconds (one process wins)."""
-    now = time.time()
-    rows = db.execute("SELECT value FROM runtime WHERE key = ?", (key,))  # type: ignore[attr-defined]
-    if rows and now - float(rows[0][0]) < every:
-        return False
-    db.execute(  # type: ignore[attr-defined]
-        "INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) "
-        "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, str(now), now),
-    )
-    return True
-
-
 async def housekeeping(ctx: Context, names: list[str]) -> None:
     db, settings = ctx.db, ctx.settings
     while True:
-        if await db.run_write(lambda: _claim(db, "housekeeping.backup", BACKUP_EVERY)):
+        if await db.run_write(lambda: runtime.claim(db, "housekeeping.backup", BACKUP_EVERY, time.time())):
             target = settings.backup_dir / backup.HOURLY_NAME
             try:
                 await trio.to_thread.run_sync(backup.backup_to, settings.db_path, target)

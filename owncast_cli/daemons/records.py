@@ -1,4 +1,4 @@
-"""The ``daemons`` table: which daemon runs where, since when, and how often it restarted."""
+"""Daemon records: which daemon runs where, since when, how often it restarted, and if it lives."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from owncast_cli.repos import daemons
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database
@@ -41,22 +43,13 @@ class DaemonRecord:
 
 
 def record(db: Database, name: str, state: str, *, restarts: int = 0, detail: str = "") -> None:
-    now = time.time()
-    db.execute(
-        "INSERT INTO daemons (name, pid, state, started_at, restarts, updated_at, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET pid = excluded.pid, "
-        "state = excluded.state, restarts = excluded.restarts, updated_at = excluded.updated_at, "
-        "detail = excluded.detail, started_at = CASE WHEN excluded.state = 'running' "
-        "AND daemons.state != 'running' THEN excluded.started_at ELSE daemons.started_at END",
-        (name, os.getpid(), state, now, restarts, now, detail),
-    )
+    """Record that this process runs daemon ``name`` in ``state``. Sync: a unit of work."""
+    daemons.record(db, name, pid=os.getpid(), state=state, restarts=restarts, detail=detail, now=time.time())
 
 
 def all_records(db: Database) -> list[DaemonRecord]:
-    rows = db.execute(
-        "SELECT name, pid, state, started_at, restarts, updated_at, detail FROM daemons ORDER BY name"
-    )
-    return [DaemonRecord(*row) for row in rows]
+    return [DaemonRecord(d.name, d.pid, d.state, d.started_at, d.restarts, d.updated_at, d.detail)
+            for d in daemons.all_daemons(db)]
 
 
 def running_elsewhere(db: Database) -> list[DaemonRecord]:

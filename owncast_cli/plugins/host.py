@@ -6,6 +6,7 @@ import importlib.util
 import logging
 import sys
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,14 @@ class PluginHost:
             async for event in sub:
                 payload = asdict(event)
                 try:
-                    await trio.to_thread.run_sync(lambda: hook(event=payload, settings=ctx.settings))
+                    # Abandoned on cancel: a hook stuck for good must not keep SIGTERM from ending
+                    # the process. Its event is not acknowledged, so it is delivered again later.
+                    await trio.to_thread.run_sync(partial(hook, event=payload, settings=ctx.settings),
+                                                  abandon_on_cancel=True)
                 except Exception:
                     logger.exception("a plugin failed on event %d (%s)", event.id, event.type)
-                await sub.ack(event.id)
+                with trio.CancelScope(shield=True):
+                    await sub.ack(event.id)  # delivered: acknowledged even while stopping, never sent twice
 
 
 def _load_file(manager: pluggy.PluginManager, path: Path) -> None:

@@ -18,6 +18,7 @@ import trio
 
 from owncast_cli import state
 from owncast_cli.bus.catalog import StreamHealth
+from owncast_cli.repos import metrics
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -96,17 +97,7 @@ class PlaybackMetrics:
         rows, self.pending = self.pending, []
         db = self.ctx.db
         cutoff = time.time() - RAW_RETENTION_SECONDS
-
-        def write() -> None:
-            for ts, client, r in rows:
-                db.execute(
-                    "INSERT INTO playback_reports (ts, client_id, bandwidth, latency, errors, download_duration,"
-                    " quality_variant_changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (ts, client, r.get("bandwidth"), r.get("latency"), r["errors"], r.get("downloadDuration"),
-                     r["qualityVariantChanges"]))
-            db.execute("DELETE FROM playback_reports WHERE ts < ?", (cutoff,))
-
-        await db.run_write(write)
+        await db.run_write(lambda: metrics.add_playback_reports(db, rows, older_than=cutoff))
         return len(rows)
 
     async def fold(self) -> dict[str, Any] | None:

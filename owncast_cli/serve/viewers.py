@@ -98,12 +98,14 @@ class Viewers:
         self.counts = await db.run(read)
         await self._publish(self.counts)
 
-    async def _publish(self, counts: dict[str, int]) -> None:
+    async def _publish(self, counts: dict[str, int], also: Callable[[], None] | None = None) -> None:
         db = self.ctx.db
         before = dict(self.counts)
 
         def write() -> None:
             state.put(db, state.VIEWERS, counts)
+            if also is not None:
+                also()
             store = ConfigStore(db)
             peaks = []
             if counts["sessionPeak"] != before["sessionPeak"] or not store.is_set("peak_viewers_session"):
@@ -117,11 +119,13 @@ class Viewers:
         await self.ctx.bus.publish_many([changed], effect=write)
         self.counts = counts
 
-    async def reset_session(self) -> None:
-        """A stream started: the session peak begins again from the viewers present now."""
+    async def reset_session(self, stream_id: str | None) -> None:
+        """Stream ``stream_id`` started: the session peak begins again from the viewers present now."""
         current = len(self.active)
+        db = self.ctx.db
         await self._publish({"current": current, "sessionPeak": current,
-                             "overallPeak": max(self.counts["overallPeak"], current)})
+                             "overallPeak": max(self.counts["overallPeak"], current)},
+                            also=lambda: state.put(db, state.VIEWERS_SESSION, stream_id))
 
     async def flush(self) -> None:
         """Expire idle viewers and publish the counts if they changed."""
@@ -144,10 +148,17 @@ class Viewers:
                 await self.flush()
 
     async def _watch_stream(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        db = self.ctx.db
         async with self.ctx.bus.subscribe(types=[StreamStarted]) as sub:
+            # A stream that started while serve was down (killed, restarting) begins a session
+            # too. Read after subscribing: a start committed since then is delivered below.
+            stream, counted = await db.run(lambda: (state.stream(db), state.get(db, state.VIEWERS_SESSION)))
+            if stream["online"] and stream.get("streamId") != counted:
+                await self.reset_session(stream.get("streamId"))
             task_status.started()
-            async for _event in sub:
-                await self.reset_session()
+            async for _event, started in sub.decoded():
+                assert isinstance(started, StreamStarted)
+                await self.reset_session(started.stream_id)
 
     def snapshot(self) -> list[dict[str, Any]]:
         """The active viewers, for admin views and tests."""

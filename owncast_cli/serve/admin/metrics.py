@@ -19,6 +19,7 @@ from quart import jsonify, request
 
 from owncast_cli import state
 from owncast_cli.media.latency import latency_level
+from owncast_cli.repos import metrics
 from owncast_cli.serve.admin.common import fail, no_store
 from owncast_cli.serve.admin.status import health
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
@@ -84,17 +85,8 @@ def _parse_time(text: str) -> float | None:
         return None
 
 
-def record(db: Database, samples: list[tuple[str, float, float]], now: float) -> None:
-    """Insert (name, ts, value) samples and drop those past the retention. Sync."""
-    for name, ts, value in samples:
-        db.execute("INSERT INTO metric_samples (name, ts, value) VALUES (?, ?, ?)", (name, ts, value))
-    db.execute("DELETE FROM metric_samples WHERE ts < ?", (now - KEEP_SECONDS,))
-
-
 def series(db: Database, name: str, since: float) -> list[dict[str, Any]]:
-    rows = db.execute("SELECT ts, value FROM metric_samples WHERE name = ? AND ts >= ? ORDER BY ts",
-                      (name, since))
-    return [{"time": state.rfc3339(ts), "value": value} for ts, value in rows]
+    return [{"time": state.rfc3339(ts), "value": value} for ts, value in metrics.series(db, name, since)]
 
 
 class Sampler:
@@ -120,7 +112,7 @@ class Sampler:
             self._last_playback = playback.get("time")
             at = _parse_time(str(playback.get("time"))) or now
             samples += [(name, at, value) for name, value in _playback_samples(playback)]
-        await db.run_write(lambda: record(db, samples, now))
+        await db.run_write(lambda: metrics.add_samples(db, samples, older_than=now - KEEP_SECONDS))
 
     async def run(self) -> None:
         while not self.ctx.stopping.is_set():

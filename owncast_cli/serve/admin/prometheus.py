@@ -16,6 +16,7 @@ import trio
 from quart import Response
 
 from owncast_cli import __version__, state
+from owncast_cli.bus import log
 from owncast_cli.repos import chat_messages, users
 from owncast_cli.serve.admin.metrics import hardware
 from owncast_cli.serve.admin.status import TRANSCODE_HEALTH_KEY
@@ -68,7 +69,7 @@ def _read(db: Database) -> dict[str, Any]:
         "transcode": state.get(db, TRANSCODE_HEALTH_KEY) or {},
         "users": users.count_chat_users(db),
         "messages": chat_messages.count(db),
-        "events": db.execute("SELECT COALESCE(MAX(id), 0) FROM events")[0][0],
+        "events": log.last_id(db),
     }
 
 

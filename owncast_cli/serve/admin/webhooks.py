@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
@@ -11,12 +10,13 @@ from quart import jsonify
 
 from owncast_cli import state
 from owncast_cli.bus.catalog import WebhooksChanged
+from owncast_cli.repos import webhooks
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
 
-    from owncast_cli.db import Database
+    from owncast_cli.repos.webhooks import Hook
     from owncast_cli.serve.app import Services
 
 #: Owncast's WebhookEventType values.
@@ -45,28 +45,9 @@ def validate(body: dict[str, Any]) -> tuple[str, list[str], str]:
     return url.strip(), list(dict.fromkeys(events)), secret
 
 
-def _payload(row: tuple[Any, ...]) -> dict[str, Any]:
-    webhook_id, url, events, timestamp, last_used = row
-    return {"id": webhook_id, "url": url, "events": json.loads(events),
-            "timestamp": state.rfc3339(timestamp), "lastUsed": state.rfc3339(last_used) if last_used else None}
-
-
-def list_webhooks(db: Database) -> list[dict[str, Any]]:
-    rows = db.execute("SELECT id, url, events, timestamp, last_used FROM webhooks ORDER BY id")
-    return [_payload(row) for row in rows]
-
-
-def create(db: Database, url: str, events: list[str], secret: str, now: float) -> dict[str, Any]:
-    db.execute("INSERT INTO webhooks (url, events, secret, timestamp) VALUES (?, ?, ?, ?)",
-               (url, json.dumps(events), secret, now))
-    row = db.execute("SELECT id, url, events, timestamp, last_used FROM webhooks WHERE id = last_insert_rowid()")
-    return _payload(row[0])
-
-
-def delete(db: Database, webhook_id: int) -> bool:
-    found = bool(db.execute("SELECT 1 FROM webhooks WHERE id = ?", (webhook_id,)))
-    db.execute("DELETE FROM webhooks WHERE id = ?", (webhook_id,))
-    return found
+def _payload(hook: Hook) -> dict[str, Any]:
+    return {"id": hook.id, "url": hook.url, "events": list(hook.events), "timestamp": state.rfc3339(hook.timestamp),
+            "lastUsed": state.rfc3339(hook.last_used) if hook.last_used else None}
 
 
 def register(app: QuartTrio, svc: Services) -> None:
@@ -74,7 +55,8 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/api/admin/webhooks")
     async def admin_get_webhooks() -> Any:
-        return no_store(jsonify(await db.run(lambda: list_webhooks(db))))
+        hooks = await db.run(lambda: webhooks.all_webhooks(db))
+        return no_store(jsonify([_payload(hook) for hook in hooks]))
 
     @app.post("/api/admin/webhooks/create")
     async def admin_create_webhook() -> Any:
@@ -85,7 +67,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         now, made = time.time(), {}
 
         def effect() -> list[WebhooksChanged]:
-            made.update(create(db, url, events, secret, now))
+            made.update(_payload(webhooks.create(db, url, events, secret, now)))
             return [WebhooksChanged(made["id"], "created")]
 
         await bus.publish_many([], effect=effect)
@@ -105,7 +87,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         found: list[bool] = []
 
         def effect() -> list[WebhooksChanged]:
-            found.append(delete(db, webhook_id))
+            found.append(webhooks.delete(db, webhook_id))
             return [WebhooksChanged(webhook_id, "deleted")] if found[0] else []
 
         await bus.publish_many([], effect=effect)
