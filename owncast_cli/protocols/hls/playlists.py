@@ -1,190 +1,41 @@
-"""HLS playlists (RFC 8216), sans-IO: parse and serialise master and media playlists exactly."""
+"""Master and media playlists (RFC 8216 4.3): parsed into entries and serialised back exactly."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final
-from urllib.parse import urljoin, urlsplit
 
-EXTM3U: Final = "EXTM3U"
-EXTINF: Final = "EXTINF"
-VERSION: Final = "EXT-X-VERSION"
-TARGETDURATION: Final = "EXT-X-TARGETDURATION"
-MEDIA_SEQUENCE: Final = "EXT-X-MEDIA-SEQUENCE"
-DISCONTINUITY_SEQUENCE: Final = "EXT-X-DISCONTINUITY-SEQUENCE"
-PLAYLIST_TYPE: Final = "EXT-X-PLAYLIST-TYPE"
-PROGRAM_DATE_TIME: Final = "EXT-X-PROGRAM-DATE-TIME"
-DISCONTINUITY: Final = "EXT-X-DISCONTINUITY"
-ENDLIST: Final = "EXT-X-ENDLIST"
-INDEPENDENT_SEGMENTS: Final = "EXT-X-INDEPENDENT-SEGMENTS"
-STREAM_INF: Final = "EXT-X-STREAM-INF"
-
-# RFC 8216 4.3.2: these tags describe the next media segment, so they open a segment entry;
-# every other tag seen before the first of them belongs to the playlist header. ENDLIST
-# (4.3.3.4) ends the header too, so a playlist without segments keeps it in the footer.
-MEDIA_SEGMENT_TAGS: Final = frozenset({
-    EXTINF, "EXT-X-BYTERANGE", DISCONTINUITY, "EXT-X-KEY", "EXT-X-MAP", PROGRAM_DATE_TIME,
-    "EXT-X-DATERANGE", "EXT-X-GAP", "EXT-X-BITRATE", "EXT-X-PART", ENDLIST,
-})
-
-
-class HlsError(ValueError):
-    """The text is not a playlist of the expected kind."""
-
-
-@dataclass(frozen=True)
-class Tag:
-    """``#NAME`` or ``#NAME:value``; the value is kept verbatim so it re-serialises exactly."""
-
-    name: str
-    value: str | None = None
-
-    def __str__(self) -> str:
-        return f"#{self.name}" if self.value is None else f"#{self.name}:{self.value}"
-
-
-@dataclass(frozen=True)
-class Comment:
-    """A ``#`` line that is not a tag (RFC 8216 4.1: ignored by players, kept here)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return f"#{self.text}"
-
-
-@dataclass(frozen=True)
-class Blank:
-    """An empty line (ffmpeg writes one after each master playlist entry)."""
-
-    def __str__(self) -> str:
-        return ""
-
-
-@dataclass(frozen=True)
-class Uri:
-    """A URI line: a segment or a variant playlist."""
-
-    uri: str
-
-    def __str__(self) -> str:
-        return self.uri
-
-
-HeadLine = Tag | Comment | Blank
-Line = Tag | Comment | Blank | Uri
-
-
-def parse_line(line: str) -> Line:
-    """Classify one line (without its terminator)."""
-    if not line.strip():
-        return Blank()
-    if line.startswith("#EXT"):
-        name, colon, value = line[1:].partition(":")
-        return Tag(name, value if colon else None)
-    if line.startswith("#"):
-        return Comment(line[1:])
-    return Uri(line)
-
-
-def parse_lines(text: str) -> tuple[Line, ...]:
-    """Split playlist text into lines; LF or CRLF terminators (RFC 8216 4.1)."""
-    raw = text.split("\n")
-    if raw and raw[-1] == "":
-        raw.pop()
-    return tuple(parse_line(line.removesuffix("\r")) for line in raw)
-
-
-def serialise_lines(lines: Iterable[Line]) -> str:
-    """Join lines back into text, each terminated by LF."""
-    return "".join(f"{line}\n" for line in lines)
-
-
-# --- attribute lists (RFC 8216 4.2) ---------------------------------------------------------
-
-
-def parse_attributes(text: str) -> tuple[tuple[str, str], ...]:
-    """Split ``NAME=value,NAME="quoted, value"`` into (name, raw value) pairs, in order.
-
-    Raw values keep their quotes so the list re-serialises exactly; see :func:`unquote`.
-
-    Raises:
-        HlsError: a pair without ``=`` or an unterminated quoted string.
-    """
-    pairs: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        eq = text.find("=", pos)
-        if eq < 0:
-            raise HlsError(f"attribute without '=' in {text!r}")
-        name = text[pos:eq]
-        pos = eq + 1
-        if text.startswith('"', pos):
-            close = text.find('"', pos + 1)
-            if close < 0:
-                raise HlsError(f"unterminated quoted string in {text!r}")
-            end = close + 1
-        else:
-            comma = text.find(",", pos)
-            end = len(text) if comma < 0 else comma
-        pairs.append((name, text[pos:end]))
-        pos = end
-        if pos < len(text):
-            if text[pos] != ",":
-                raise HlsError(f"expected ',' after {name} in {text!r}")
-            pos += 1
-    return tuple(pairs)
-
-
-def serialise_attributes(pairs: Iterable[tuple[str, str]]) -> str:
-    """Join (name, raw value) pairs into an attribute list."""
-    return ",".join(f"{name}={value}" for name, value in pairs)
-
-
-def quote(value: str) -> str:
-    """A quoted-string attribute value; RFC 8216 forbids quotes and line breaks inside."""
-    if any(c in value for c in '"\r\n'):
-        raise HlsError(f"cannot quote {value!r}: quotes and line breaks are not allowed")
-    return f'"{value}"'
-
-
-def unquote(value: str) -> str:
-    """The text of a quoted-string value (other values are returned unchanged)."""
-    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
-
-
-def _find(lines: Iterable[Line], name: str) -> Tag | None:
-    for line in lines:
-        if isinstance(line, Tag) and line.name == name:
-            return line
-    return None
-
-
-def _int_tag(lines: Iterable[Line], name: str) -> int | None:
-    tag = _find(lines, name)
-    if tag is None or tag.value is None:
-        return None
-    try:
-        return int(tag.value)
-    except ValueError:
-        raise HlsError(f"#{name} needs a whole number, got {tag.value!r}") from None
-
-
-def _decimal_integer(name: str, text: str) -> int:
-    # RFC 8216 4.2: decimal-integer is unquoted digits.
-    if not (text.isascii() and text.isdigit()):
-        raise HlsError(f"{name} needs a decimal integer, got {text!r}")
-    return int(text)
-
-
-def format_duration(seconds: float) -> str:
-    """An EXTINF duration written the way ffmpeg writes it (six decimals)."""
-    return f"{seconds:.6f}"
-
-
-# --- entries: the lines before a URI, and the URI ---------------------------------------------
+from owncast_cli.protocols.hls.lines import (
+    DISCONTINUITY,
+    DISCONTINUITY_SEQUENCE,
+    ENDLIST,
+    EXTINF,
+    EXTM3U,
+    INDEPENDENT_SEGMENTS,
+    MEDIA_SEGMENT_TAGS,
+    MEDIA_SEQUENCE,
+    PLAYLIST_TYPE,
+    PROGRAM_DATE_TIME,
+    STREAM_INF,
+    TARGETDURATION,
+    VERSION,
+    Blank,
+    HeadLine,
+    HlsError,
+    Line,
+    Tag,
+    Uri,
+    _decimal_integer,
+    _find,
+    _int_tag,
+    format_duration,
+    parse_attributes,
+    parse_lines,
+    quote,
+    serialise_attributes,
+    serialise_lines,
+    unquote,
+)
 
 
 @dataclass(frozen=True)
@@ -450,88 +301,3 @@ def segments(text: str) -> tuple[Segment, ...]:
 def target_duration(text: str) -> int | None:
     """A media playlist's ``#EXT-X-TARGETDURATION``, or None when it has none."""
     return parse_media_playlist(text).target_duration
-
-
-def append_endlist(media_playlist_text: str | None, target_duration: int) -> str:
-    """End a variant playlist without an offline clip (none could be made): add ``#EXT-X-ENDLIST``.
-
-    With no playlist, an ended one with no segments (``target_duration``, at least 1, in its
-    header). A playlist that has ended already is returned unchanged.
-    """
-    if not media_playlist_text or not media_playlist_text.strip():
-        return MediaPlaylist.new(max(target_duration, 1), endlist=True).serialise()
-    playlist = parse_media_playlist(media_playlist_text)
-    if playlist.endlist:
-        return media_playlist_text
-    return replace(playlist, footer=(*playlist.footer, Tag(ENDLIST))).serialise()
-
-
-def append_offline(media_playlist_text: str | None, clip_uri: str, clip_duration: float) -> str:
-    """End a variant playlist with the offline clip, as Owncast does when a stream stops.
-
-    Adds ``#EXT-X-DISCONTINUITY`` (the clip has its own timestamps and encoding), the
-    clip's ``#EXTINF`` and URI, and ``#EXT-X-ENDLIST``. With no playlist (the stream ended
-    before one was written) a fresh playlist holds just the clip. Appending the same clip
-    twice changes nothing. RFC 8216 4.3.3.1 requires every EXTINF, rounded, to be at most
-    the target duration, so a longer clip raises ``#EXT-X-TARGETDURATION``; a clip no
-    longer than the segment length avoids that.
-
-    Args:
-        media_playlist_text: the variant playlist, or None / "" when there is none.
-        clip_uri: the clip's URI relative to the playlist (e.g. ``"offline.ts"``).
-        clip_duration: the clip's length in seconds.
-    """
-    needed = math.floor(clip_duration + 0.5)
-    if not media_playlist_text or not media_playlist_text.strip():
-        return MediaPlaylist.new(max(needed, 1), [Segment.new(clip_uri, clip_duration)], endlist=True).serialise()
-    playlist = parse_media_playlist(media_playlist_text)
-    if playlist.endlist and playlist.segments and playlist.segments[-1].uri == clip_uri:
-        return media_playlist_text
-    header = playlist.header
-    current = playlist.target_duration
-    if current is None or current < needed:
-        header = _set_tag(header, Tag(TARGETDURATION, str(needed)))
-    clip = Segment.new(clip_uri, clip_duration, discontinuity=bool(playlist.segments))
-    footer = tuple(line for line in playlist.footer if line != Tag(ENDLIST))
-    # Lines after the last segment (tags for a segment that never came) stay before the clip.
-    clip = replace(clip, lines=(*footer, *clip.lines))
-    return MediaPlaylist(header, (*playlist.segments, clip), (Tag(ENDLIST),)).serialise()
-
-
-def _set_tag(lines: tuple[HeadLine, ...], tag: Tag) -> tuple[HeadLine, ...]:
-    if _find(lines, tag.name) is None:
-        return (*lines, tag)
-    return tuple(tag if isinstance(line, Tag) and line.name == tag.name else line for line in lines)
-
-
-def absolute_url(base_url: str, uri: str) -> str:
-    """``uri`` resolved against ``base_url`` taken as a directory; absolute URIs are kept."""
-    if urlsplit(uri).scheme:
-        return uri
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", uri)
-
-
-def _rewrite_uri_attribute(line: HeadLine, base_url: str) -> HeadLine:
-    # EXT-X-MEDIA and EXT-X-I-FRAME-STREAM-INF name their playlists in a URI attribute.
-    if not isinstance(line, Tag) or line.value is None or "URI=" not in line.value:
-        return line
-    pairs = parse_attributes(line.value)
-    pairs = tuple((k, quote(absolute_url(base_url, unquote(v))) if k == "URI" else v) for k, v in pairs)
-    return Tag(line.name, serialise_attributes(pairs))
-
-
-def rewrite_master_urls(master_text: str, base_url: str) -> str:
-    """Make a master playlist's variant URIs absolute, for serving from S3 or a CDN.
-
-    Args:
-        master_text: the master playlist ffmpeg wrote (``0/stream.m3u8``, ...).
-        base_url: where the ``hls/`` directory is served, e.g.
-            ``"https://cdn.example.com/prefix/hls/"`` (a trailing slash is added if missing).
-    """
-    playlist = parse_master_playlist(master_text)
-
-    def fix(lines: tuple[HeadLine, ...]) -> tuple[HeadLine, ...]:
-        return tuple(_rewrite_uri_attribute(line, base_url) for line in lines)
-
-    variants = tuple(VariantStream(absolute_url(base_url, v.uri), fix(v.lines)) for v in playlist.variants)
-    return MasterPlaylist(fix(playlist.header), variants, fix(playlist.footer)).serialise()
