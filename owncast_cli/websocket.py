@@ -43,6 +43,8 @@ from wsproto.events import (
 from wsproto.handshake import H11Handshake
 from wsproto.utilities import RemoteProtocolError
 
+from owncast_cli.wsbatch import WriteBatch
+
 #: A message larger than this (after reassembling fragments) closes the connection with 1009.
 MAX_MESSAGE_SIZE: Final = 1024 * 1024
 #: Frames waiting for a full socket before the client counts as too slow (Owncast: 256 messages).
@@ -57,33 +59,6 @@ RECEIVE_SIZE: Final = 65536
 _FIN_TEXT: Final = 0x81
 
 WebSocketHandler = Callable[["RawWebSocket"], Awaitable[None]]
-
-
-class WriteBatch:
-    """Collects the connections given frames since the last flush; one task writes them out.
-
-    The flush runs as soon as the scheduler gets to it, after the tasks that were ready with it
-    (readers of messages that arrived together) have added their frames.
-    """
-
-    def __init__(self) -> None:
-        self._dirty: list[RawWebSocket] = []
-        self._wake = trio.Event()
-
-    def mark(self, conn: RawWebSocket) -> None:
-        if not self._dirty:
-            self._wake.set()
-        self._dirty.append(conn)
-
-    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Flush marked connections until cancelled."""
-        task_status.started()
-        while True:
-            await self._wake.wait()
-            self._wake = trio.Event()
-            dirty, self._dirty = self._dirty, []
-            for conn in dirty:
-                conn.flush()
 
 
 def encode_text_frame(text: str) -> bytes:

@@ -34,6 +34,7 @@ from owncast_cli.serve.accept import accept_loop, peer_address
 from owncast_cli.serve.fastlane import FastLane
 from owncast_cli.serve.limits import ConnectionCounter, Limits
 from owncast_cli.serve.rawhttp import MAX_HEAD
+from owncast_cli.wsbatch import WriteBatch
 
 #: What a request must start with for the front door to consider answering a websocket itself.
 _WS_PREFIX = b"GET /"
@@ -132,7 +133,7 @@ async def serve(app: Callable[..., Awaitable[None]], config: Config, lane: FastL
     lifespan_state: LifespanState = {}
     lifespan = Lifespan(wrapped, config, lifespan_state)
     context = WorkerContext(None)
-    batch = websocket.WriteBatch()
+    batch = WriteBatch()
 
     async def connection(stream: trio.SocketStream) -> None:
         end = -1
