@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +121,13 @@ def test_imports_are_resolved_as_the_checks_need() -> None:
                      "def f():\n    from owncast_cli import transcode\n")
     found = set(_imports("serve/admin.py", tree))
     assert {"owncast_cli.chat.service", "owncast_cli.serve.app", "trio.socket", "owncast_cli.transcode"} <= found
+
+
+#: A module past this many lines has more than one reason to change (STYLE.md: median 100-250).
+MAX_MODULE_LINES = 400
+
+
+def test_modules_stay_small() -> None:
+    sizes = {str(path.relative_to(PACKAGE)): len(path.read_text().splitlines()) for path in PACKAGE.rglob("*.py")}
+    assert {name: size for name, size in sizes.items() if size > MAX_MODULE_LINES} == {}
+    assert statistics.median(sizes.values()) <= 150
