@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, current_app, jsonify, request
+from quart import Response, current_app, request
+
+from owncast_cli.simpleresponse import fail, ok  # noqa: F401  (re-exported to the routes)
 
 if TYPE_CHECKING:
     from owncast_cli.chat.service import ChatService
@@ -17,16 +19,6 @@ EXTENSION = "owncast_chat"
 def service() -> ChatService:
     """The chat service of the app handling the current request."""
     return current_app.extensions[EXTENSION]
-
-
-def ok(message: str) -> Response:
-    return jsonify({"success": True, "message": message})
-
-
-def fail(message: str, status: int = 400) -> Response:
-    response = jsonify({"success": False, "message": message})
-    response.status_code = status
-    return response
 
 
 def unauthorized() -> Response:

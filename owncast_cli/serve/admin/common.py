@@ -7,20 +7,11 @@ from typing import Any
 from quart import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from owncast_cli.simpleresponse import fail, ok  # noqa: F401  (re-exported to the routes)
+
 
 class BadRequest(ValueError):
     """A request body the route cannot use; the message says what it expects."""
-
-
-def ok(message: str) -> Response:
-    return jsonify({"success": True, "message": message})
-
-
-def fail(message: str, status: int = 400) -> Response:
-    """Owncast's ``WriteSimpleResponse(w, false, msg)``: 400 with the reason."""
-    response = jsonify({"success": False, "message": message})
-    response.status_code = status
-    return response
 
 
 def too_large() -> HTTPException:
