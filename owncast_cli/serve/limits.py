@@ -32,6 +32,9 @@ logger = logging.getLogger("owncast.serve")
 
 #: Connections a local (Unix-socket) client may open beyond the total cap.
 LOCAL_EXTRA: Final = 64
+#: This host's own addresses: a reverse proxy on the same machine (the usual set-up) connects from
+#: one of them for every viewer, so a per-address cap there would cap the whole audience.
+SAME_HOST: Final = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 #: Seconds a refused client is asked to wait (``Retry-After``).
 RETRY_AFTER: Final = 2
 
@@ -100,7 +103,8 @@ class ConnectionCounter:
 
     Args:
         limits: the caps.
-        uncapped: whether a peer address is a trusted proxy (not capped per address).
+        uncapped: whether a peer address is a trusted proxy (not capped per address, nor is
+            :data:`SAME_HOST`).
     """
 
     def __init__(self, limits: Limits, *, uncapped: Callable[[str], bool] = lambda peer: False) -> None:
@@ -118,7 +122,7 @@ class ConnectionCounter:
         local = not peer
         if self.total >= self.limits.total + (LOCAL_EXTRA if local else 0):
             return Refused.TOTAL
-        key = "" if local or self.uncapped(peer) else address_key(peer)
+        key = "" if local or peer in SAME_HOST or self.uncapped(peer) else address_key(peer)
         if key:
             held = self._by_address.get(key, 0)
             if self.limits.per_address and held >= self.limits.per_address:

@@ -57,6 +57,14 @@ def test_trusted_proxies_are_not_capped_per_address() -> None:
     assert counter.admit("10.0.0.2") is Refused.ADDRESS
 
 
+def test_a_reverse_proxy_on_this_host_is_not_capped_per_address() -> None:
+    counter = ConnectionCounter(Limits(total=10, per_address=1, idle_timeout=30))
+    assert [counter.admit(peer) for peer in ("127.0.0.1", "127.0.0.1", "::1", "::1")] == [""] * 4
+    assert counter.admit("127.0.0.2") == "127.0.0.2"
+    assert counter.admit("127.0.0.2") is Refused.ADDRESS
+    assert counter.admit("127.0.0.1") == "" and counter.total == 6
+
+
 @pytest.mark.parametrize(("values", "open_files", "total"), [
     ({"http_max_connections": 0, "http_fd_reserve": 1024}, 20_000, 18_976),
     ({"http_max_connections": 0, "http_fd_reserve": 1024}, 600, 300),  # at most half kept back
