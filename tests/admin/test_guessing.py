@@ -74,11 +74,11 @@ async def test_fifty_concurrent_guessers_from_one_address_are_serialised(db: Dat
     assert busy > 1000 // 2  # the other connections were told 429 at once, costing no bcrypt
     gaps = [b - a for a, b in zip(denied, denied[1:], strict=False)]
     # Past the free failures each answer comes at least its penalty after the one before:
-    # 0.25 s, 0.5 s, 1 s ... then 5 s apart. Parallel delays would answer many at once.
+    # 0.25 s, 0.5 s, 1 s ... then 5 s apart. Parallel delays would answer many at once. (How many
+    # guesses fit in STORM varies: the mock clock jumps while bcrypt runs in its threads.)
     for index, gap in enumerate(gaps[adminauth.FREE_FAILURES:], start=adminauth.FREE_FAILURES + 1):
         penalty = min(adminauth.MAX_DELAY, 0.25 * 2 ** (index - adminauth.FREE_FAILURES))
         assert gap >= penalty - 1e-9, (index, gaps)
-    assert gaps[-1] >= adminauth.MAX_DELAY - 1e-9
     # bcrypt ran once per distinct wrong password, never for a 429 or a repeated guess.
     assert gate.bcrypt_checks <= len(denied) and gate.bcrypt_checks <= 50 * 3
 
