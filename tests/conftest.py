@@ -30,6 +30,18 @@ def datadir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def template_db() -> Iterator[Path]:
+    """One migrated database file per run; tests copy it (migrating each time cost minutes)."""
+    from owncast_cli.daemons.runner import prepare_database
+    from owncast_cli.settings import Settings
+
+    path = Path(tempfile.mkdtemp(prefix="otd-", dir="/tmp"))
+    prepare_database(Settings(datadir=path), migrate=True).close()
+    yield path / "owncast.db"
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def owncast(*args: str, datadir: Path | None = None, timeout: float = 30, input: str | None = None,
             check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would, time-boxed."""
