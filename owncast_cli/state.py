@@ -38,11 +38,11 @@ def stream(db: Database) -> dict[str, Any]:
 
 
 def _ingest_alive(db: Database) -> bool:
-    from owncast_cli.daemons.records import all_records
+    from owncast_cli.daemons.records import find
 
     # The pid check works on this host only, like every daemon today (see README, run-all --without).
-    ingest = [r for r in all_records(db) if r.name == "ingest"]
-    return not ingest or ingest[0].alive
+    ingest = find(db, "ingest")
+    return ingest is None or ingest.alive
 
 
 def viewers(db: Database) -> dict[str, int]:

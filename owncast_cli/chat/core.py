@@ -8,7 +8,6 @@ to the database, then broadcasts it, so a client never sees a message that a cra
 from __future__ import annotations
 
 import random
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from owncast_cli.chat.outbox import Outbox
 from owncast_cli.chat.rules import ChatPolicy, StreamState
 from owncast_cli.chat.sanitize import render_trusted_markdown
 from owncast_cli.chat.users import UserCache
+from owncast_cli.fdlimit import open_file_limit
 from owncast_cli.proxies import parse_networks
 from owncast_cli.repos.chat_messages import StoredMessage
 from owncast_cli.repos.users import ChatUser
@@ -73,6 +73,8 @@ class ChatCore:
     emoji: dict[str, str] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.SystemRandom)
     networks: list[Any] = field(default_factory=list)
+    #: Read once: the daemon raised it to the hard limit before it made this core.
+    open_files: int = field(default_factory=open_file_limit)
     #: Committed-then-broadcast events (a test may give one that commits nowhere).
     outbox: Outbox = None  # type: ignore[assignment]
 
@@ -101,8 +103,7 @@ class ChatCore:
         if configured:
             return configured
         # Owncast derives the limit from the open-file limit, keeping some for everything else.
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-        return max(1, soft - 100) if soft != resource.RLIM_INFINITY else 1_000_000
+        return max(1, self.open_files - 100)
 
     @property
     def server_name(self) -> str:
@@ -122,8 +123,7 @@ class ChatCore:
         self.send(client, system_event(body, self.server_name, now=self.clock.now()))
 
     def send_user_info(self, user: ChatUser) -> None:
-        for client in self.hub.user_clients(user.id):
-            self.send(client, connected_user_info_event(user, now=self.clock.now()))
+        self.hub.send_to_user(user.id, encode_event(connected_user_info_event(user, now=self.clock.now())))
 
     # --- everyone (committed first) ---------------------------------------------------------
 

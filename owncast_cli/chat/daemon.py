@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from owncast_cli.bodyfirst import body_first
 from owncast_cli.chat.app import create_app, websocket_handler
 from owncast_cli.chat.rules import MAX_FRAME_SIZE
 from owncast_cli.chat.service import ChatService
+from owncast_cli.fdlimit import raise_open_file_limit
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -25,17 +25,6 @@ logger = logging.getLogger("owncast.chat")
 
 #: Request bodies read before chat answers when it runs apart (see owncast_cli/bodyfirst.py).
 MAX_BODY = 1 << 20
-
-
-def _raise_open_file_limit() -> None:
-    # Every websocket is a file descriptor: take the hard limit the system allows, as Owncast
-    # sizes its connection limit from it.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != hard:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        except (ValueError, OSError) as exc:
-            logger.debug("could not raise the open-file limit: %s", exc)
 
 
 #: How often the number of connected chat clients is written for the admin API and metrics.
@@ -55,7 +44,8 @@ async def _record_client_count(ctx: Context, service: ChatService) -> None:
 
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
-    _raise_open_file_limit()
+    # Every websocket is a descriptor; Owncast sizes its connection limit from the open-file limit.
+    raise_open_file_limit()
     sock_path = ctx.settings.socket_path("chat")
     if sock_path.exists():
         sock_path.unlink()  # left by a crash: replace it

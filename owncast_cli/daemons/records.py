@@ -47,9 +47,18 @@ def record(db: Database, name: str, state: str, *, restarts: int = 0, detail: st
     daemons.record(db, name, pid=os.getpid(), state=state, restarts=restarts, detail=detail, now=time.time())
 
 
+def _record_of(row: daemons.Daemon) -> DaemonRecord:
+    return DaemonRecord(row.name, row.pid, row.state, row.started_at, row.restarts, row.updated_at, row.detail)
+
+
 def all_records(db: Database) -> list[DaemonRecord]:
-    return [DaemonRecord(d.name, d.pid, d.state, d.started_at, d.restarts, d.updated_at, d.detail)
-            for d in daemons.all_daemons(db)]
+    return [_record_of(row) for row in daemons.all_daemons(db)]
+
+
+def find(db: Database, name: str) -> DaemonRecord | None:
+    """Daemon ``name``'s record (one row: status routes ask on every request)."""
+    row = daemons.one(db, name)
+    return None if row is None else _record_of(row)
 
 
 def running_elsewhere(db: Database) -> list[DaemonRecord]:

@@ -41,3 +41,8 @@ def record(db: Database, name: str, *, pid: int, state: str, restarts: int, deta
 def all_daemons(db: Database) -> list[Daemon]:
     """Every row, by name."""
     return list(Daemon.select().order_by(Daemon.name).bind(db.peewee))
+
+
+def one(db: Database, name: str) -> Daemon | None:
+    """The row of daemon ``name``, or None when it never ran."""
+    return Daemon.select().where(Daemon.name == name).bind(db.peewee).get_or_none()

@@ -1,4 +1,4 @@
-"""The ``webhooks`` table: outbound webhooks the admin created (delivered by the notify daemon)."""
+"""The ``webhooks`` table: outbound webhooks the admin created (nothing delivers them yet: issue 12)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,3 @@ def create(db: Database, url: str, events: list[str], secret: str, now: float) -
 def delete(db: Database, webhook_id: int) -> bool:
     """Remove a webhook; False when there was none with that id."""
     return bool(Webhook.delete().where(Webhook.id == webhook_id).bind(db.peewee).execute())
-
-
-def subscribed(db: Database, event_type: str) -> list[Hook]:
-    """The webhooks that asked for ``event_type`` (an Owncast WebhookEventType), oldest first."""
-    return [hook for hook in all_webhooks(db) if event_type in hook.events]
-
-
-def mark_used(db: Database, webhook_id: int, now: float) -> None:
-    """Record a delivery to the webhook (``lastUsed`` in the admin API)."""
-    Webhook.update(last_used=now).where(Webhook.id == webhook_id).bind(db.peewee).execute()

@@ -11,11 +11,12 @@ from hypercorn.config import Config
 
 from owncast_cli import proxies
 from owncast_cli.bodyfirst import body_first
+from owncast_cli.fdlimit import raise_open_file_limit
 from owncast_cli.serve import frontdoor
 from owncast_cli.serve.accept import ThrottleRepeats
 from owncast_cli.serve.app import MAX_BODY, Services, create_app
 from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
-from owncast_cli.serve.limits import ConnectionCounter, Limits, raise_open_file_limit
+from owncast_cli.serve.limits import ConnectionCounter, Limits
 from owncast_cli.serve.mounts import Dispatcher, owner
 from owncast_cli.serve.proxy import UnixProxy
 from owncast_cli.serve.security import ServerConfig

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import resource
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -59,22 +58,6 @@ class Limits:
         if not total:
             total = max(1, open_files - min(values.http_fd_reserve, open_files // 2))
         return cls(total, values.http_max_connections_per_address, values.http_idle_timeout_seconds)
-
-
-def raise_open_file_limit() -> int:
-    """Take the hard open-file limit as the soft one (every connection is a descriptor).
-
-    Returns:
-        The soft limit now in force (a very large number when unlimited).
-    """
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != hard:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            soft = hard
-        except (ValueError, OSError) as exc:
-            logger.debug("could not raise the open-file limit: %s", exc)
-    return soft if soft != resource.RLIM_INFINITY else 1 << 20
 
 
 class Refused(StrEnum):

@@ -26,15 +26,3 @@ def test_events_are_stored_as_a_json_list(db: Database) -> None:
     hook = webhooks.create(db, "https://a.example/", ["NAME_CHANGE", "VISIBILITY-UPDATE"], "", now=1.0)
     (text,) = db.execute("SELECT events FROM webhooks WHERE id = ?", (hook.id,))[0]
     assert json.loads(text) == ["NAME_CHANGE", "VISIBILITY-UPDATE"]
-
-
-def test_subscribed_and_mark_used(db: Database) -> None:
-    chat = webhooks.create(db, "https://a.example/", ["CHAT"], "", now=1.0)
-    both = webhooks.create(db, "https://b.example/", ["STREAM_STARTED", "CHAT"], "", now=2.0)
-    webhooks.create(db, "https://c.example/", ["STREAM_STOPPED"], "", now=3.0)
-    assert [h.id for h in webhooks.subscribed(db, "CHAT")] == [chat.id, both.id]
-    assert webhooks.subscribed(db, "PING") == []
-    # A type that is a substring of another's name must not match it.
-    assert [h.id for h in webhooks.subscribed(db, "STREAM_STARTED")] == [both.id]
-    webhooks.mark_used(db, both.id, now=50.0)
-    assert {h.id: h.last_used for h in webhooks.all_webhooks(db)}[both.id] == 50.0
