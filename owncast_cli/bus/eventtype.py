@@ -6,9 +6,10 @@ and camelCase on the wire (``stream_id`` is ``streamId``) unless their metadata 
 Field order is wire order, so ``owncast events tail`` prints the JSON it printed when types were
 string literals: the ``data`` object of the ``events`` table and of push datagrams is unchanged.
 
-Versions: adding a field with a default keeps ``VERSION`` (older records still decode, older
-readers ignore the new key); renaming, removing or retyping a field raises ``VERSION`` and keeps
-the decoder accepting the older shape, because the log and durable subscribers outlive a release.
+Versions: each type declares ``VERSION`` (1 for all today). It is not yet written with the event,
+so a decoder cannot tell shapes apart by it: adding a field with a default is the only safe change
+(older records still decode, older readers ignore the new key). A rename, removal or retyping must
+first store the version in the log, because the log and durable subscribers outlive a release.
 """
 
 from __future__ import annotations
@@ -167,8 +168,3 @@ def decode(type_name: str, data: Any, *, event_id: int = 0) -> BusEvent | None:
     except MalformedEvent as exc:
         logger.warning("skipped malformed bus event %d: %s", event_id, exc)
         return None
-
-
-def names(classes: typing.Iterable[type[BusEvent]]) -> frozenset[str]:
-    return frozenset(cls.TYPE for cls in classes)
-
