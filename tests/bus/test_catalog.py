@@ -58,11 +58,18 @@ WIRE: dict[str, dict[str, Any]] = {
     "chat.user_disabled": {"user": USER},
     "chat.send_requested": {"body": "hello", "system": False, "name": "bot"},
     "chat.user_updated": {"userId": "u1", "scopes": ["MODERATOR"]},
+    "fediverse.engagement": {"kind": "follow", "actorIri": "https://example.social/users/ann",
+                             "name": "Ann", "username": "ann@example.social",
+                             "image": None, "link": "https://example.social/@ann",
+                             "body": "Ann followed this stream.", "time": "2026-12-07T10:00:00Z"},
+    "fediverse.direct_message_requested": {"account": "ann@example.social", "text": "code 123456"},
+    "schedule.reminder": {"eventId": "e1", "name": "Friday show", "startsAt": "2026-12-11T19:00:00Z",
+                          "message": "We are live in 15 minutes"},
 }
 
 
 def test_every_type_has_a_wire_example_and_a_publisher() -> None:
-    catalogued = {name for name, cls in TYPES.items() if cls.__module__ == catalog.__name__}
+    catalogued = {name for name, cls in TYPES.items() if cls.__module__.startswith(catalog.__name__ + ".")}
     assert catalogued == set(WIRE)
     for cls in (TYPES[name] for name in WIRE):
         assert cls.VERSION >= 1 and cls.PUBLISHERS, cls
