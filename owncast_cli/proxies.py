@@ -55,3 +55,17 @@ def client_address(peer: str, headers: Mapping[str, str], trusted: list[Network]
             break
     proto = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     return address or "unix", proto if proto in ("http", "https") else ""
+
+
+def via_trusted_proxy(peer: str, headers: Mapping[str, str], trusted: list[Network]) -> bool:
+    """Whether the request reached this server from a trusted proxy (so its X-Forwarded-User
+    names a user that proxy authenticated).
+
+    A Unix-socket peer ("") is this machine: serve's own proxy in front of chat, which appends the
+    address it was reached from to X-Forwarded-For; that hop decides. Without that header the
+    Unix-socket peer is a local reverse proxy, trusted as in :func:`peer_trusted`.
+    """
+    if peer:
+        return _trusted(peer, trusted)
+    hops = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    return not hops or hops[-1] == "unix" or _trusted(hops[-1], trusted)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from owncast_cli.proxies import client_address, parse_networks, peer_trusted
+from owncast_cli.proxies import client_address, parse_networks, peer_trusted, via_trusted_proxy
 
 TRUSTED = parse_networks(["10.0.0.0/8", "::1"])
 
@@ -31,3 +31,17 @@ def test_peer_trusted_and_bad_entries() -> None:
     assert not peer_trusted("192.0.2.1", TRUSTED) and not peer_trusted("not-an-ip", TRUSTED)
     with pytest.raises(ValueError, match="'nope' is not an IP address or CIDR block"):
         parse_networks(["nope"])
+
+
+@pytest.mark.parametrize(("peer", "forwarded_for", "trusted", "expected"), [
+    ("127.0.0.1", "", ["127.0.0.1"], True),
+    ("127.0.0.1", "", [], False),
+    ("203.0.113.5", "127.0.0.1", ["127.0.0.1"], False),  # a client cannot claim the proxy's address
+    ("", "", [], True),  # a local reverse proxy on a Unix socket
+    ("", "10.0.0.7", ["10.0.0.0/8"], True),  # serve's proxy says where it was reached from
+    ("", "10.0.0.7, 203.0.113.5", ["10.0.0.0/8"], False),  # the last hop decides
+    ("", "203.0.113.5, unix", [], True),  # serve itself reached over a Unix socket
+])
+def test_via_trusted_proxy(peer: str, forwarded_for: str, trusted: list[str], expected: bool) -> None:
+    headers = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
+    assert via_trusted_proxy(peer, headers, parse_networks(trusted)) is expected

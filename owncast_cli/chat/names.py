@@ -117,15 +117,17 @@ def choose_registration_name(
     forbidden: Iterable[str],
     rng: random.Random,
 ) -> str:
-    """The display name for ``POST /api/chat/register``, in Owncast's order: the proxy's
-    X-Forwarded-User, else the body's displayName, else one of the admin's suggested names when
-    there are at least ten, else a generated phrase; then cleaned to 30 characters.
+    """The display name for ``POST /api/chat/register``: the body's displayName, else the
+    X-Forwarded-User header, else one of the admin's suggested names when there are at least ten,
+    else a generated phrase; then cleaned to 30 characters. (Owncast lets the header win over the
+    body; here the name a viewer typed wins, and a trusted proxy's user is told apart by the
+    identity it gets, not by its name.)
 
     Owncast checks neither forbidden words here nor an empty result (it then fails the
     registration); we fall back to a generated name in both cases. A name held by a registered
     user still needs :func:`with_random_suffix`, which takes a database lookup.
     """
-    candidate = forwarded_user or requested
+    candidate = requested or forwarded_user
     if candidate:
         cleaned = clean_display_name(candidate)
         if cleaned and forbidden_match(cleaned, forbidden) is None:

@@ -18,6 +18,9 @@ from owncast_cli.chat.http import (
 from owncast_cli.chat.moderation import NotFound
 from owncast_cli.repos.users import ChatUser
 
+#: A proxy's user name longer than this is cut (it is an identity key, not free text).
+MAX_FORWARDED_USER = 255
+
 
 async def _current_user(*, moderator: bool) -> ChatUser | None:
     token = request.args.get("accessToken", "")
@@ -38,10 +41,15 @@ async def register() -> Any:
     requested = body.get("displayName")
     if not isinstance(requested, str):
         requested = None
-    chat = service()
-    # X-Forwarded-User names the user only when a trusted proxy set it.
-    forwarded = headers_of(request.scope).get("x-forwarded-user") if chat.peer_trusted(peer()) else None
-    return jsonify(await chat.register(forwarded_user=forwarded, requested=requested))
+    chat, headers = service(), headers_of(request.scope)
+    # As Owncast, X-Forwarded-User suggests the name whoever sends it; from a trusted proxy it
+    # also names the identity that proxy authenticated.
+    forwarded = headers.get("x-forwarded-user", "").strip()[:MAX_FORWARDED_USER] or None
+    answer = await chat.register(forwarded_user=forwarded, requested=requested,
+                                 proxy_authenticated=chat.via_trusted_proxy(peer(), headers))
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def history() -> Any:

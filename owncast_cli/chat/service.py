@@ -25,8 +25,8 @@ from owncast_cli.chat.reactions import BusReactions
 from owncast_cli.chat.rules import ConnectRefusal, StreamState, check_connect
 from owncast_cli.chat.sanitize import render_chat_message
 from owncast_cli.chat.sessions import Sessions, Socket
-from owncast_cli.proxies import client_address, peer_trusted
-from owncast_cli.repos import chat_messages, users
+from owncast_cli.proxies import client_address, peer_trusted, via_trusted_proxy
+from owncast_cli.repos import chat_messages, identities, users
 from owncast_cli.repos.chat_messages import IpBan
 from owncast_cli.repos.users import AccessToken, ChatUser
 
@@ -100,6 +100,9 @@ class ChatService:
     def peer_trusted(self, peer: str) -> bool:
         return peer_trusted(peer, self.core.networks)
 
+    def via_trusted_proxy(self, peer: str, headers: dict[str, str]) -> bool:
+        return via_trusted_proxy(peer, headers, self.core.networks)
+
     def is_banned(self, ip: str) -> bool:
         return ip in self.core.banned
 
@@ -122,15 +125,21 @@ class ChatService:
     async def user_for_token(self, token: str) -> ChatUser | None:
         return await self.core.users.for_token(token)
 
-    async def register(self, *, forwarded_user: str | None, requested: str | None) -> Payload:
-        """``POST /api/chat/register``: a new anonymous user and its token."""
+    async def register(self, *, forwarded_user: str | None, requested: str | None,
+                       proxy_authenticated: bool = False) -> Payload:
+        """``POST /api/chat/register``: a new user and its token.
+
+        With ``proxy_authenticated`` (X-Forwarded-User from a trusted proxy) the header names an
+        identity: the user holding it gets the token, or the new user is created holding it.
+        """
         core = self.core
         name = choose_registration_name(
             forwarded_user=forwarded_user, requested=requested,
             suggested=list(core.config["suggested_usernames"]),
             forbidden=core.policy.forbidden_usernames, rng=core.rng)
+        identity = (identities.PROXY, forwarded_user) if proxy_authenticated and forwarded_user else None
         user, token = await core.users.create(name, color=random_display_color(core.rng),
-                                              now=core.clock.now(), rng=core.rng)
+                                              now=core.clock.now(), rng=core.rng, identity=identity)
         return {"id": user.id, "accessToken": token, "displayName": user.display_name}
 
     async def users_page(self, **query: Any) -> tuple[int, list[ChatUser]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from owncast_cli.chat.events import new_event_id
 from owncast_cli.chat.names import with_random_suffix
-from owncast_cli.repos import users
+from owncast_cli.repos import identities, users
 from owncast_cli.repos.users import ChatUser
 
 if TYPE_CHECKING:
@@ -61,15 +61,27 @@ class UserCache:
             return None
         return self.remember(user)
 
-    async def create(self, name: str, *, color: int, now: float, rng: random.Random) -> tuple[ChatUser, str]:
-        """A new anonymous user named ``name`` (suffixed if registered users hold it); its token."""
+    async def create(self, name: str, *, color: int, now: float, rng: random.Random,
+                     identity: tuple[str, str] | None = None) -> tuple[ChatUser, str]:
+        """A new user named ``name`` (suffixed if registered users hold it) and its token.
+
+        With ``identity`` (type, key), e.g. a user a trusted proxy named: the user holding it gets
+        the new token (one user across browsers), or the new user is created holding it.
+        """
         token, user_id, db = users.new_access_token(), new_event_id(), self.db
 
         def work() -> ChatUser:
+            owner = identities.owner_of(db, *identity) if identity is not None else None
+            if owner is not None:
+                identities.point_token(db, token, owner, now)
+                found = users.user_by_id(db, owner)
+                assert found is not None
+                return found
             chosen = name
             while users.name_registered(db, chosen):
                 chosen = with_random_suffix(name, rng)
-            return users.create_user(db, user_id=user_id, name=chosen, color=color, token=token, now=now)
+            created = users.create_user(db, user_id=user_id, name=chosen, color=color, token=token, now=now)
+            return identities.link(db, user_id, *identity, now) if identity is not None else created
 
         return self.remember(await db.run_write(work), token), token
 

@@ -123,6 +123,19 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX playback_reports_ts ON playback_reports(ts)",
     ],
+    # Chat sign-in: external identities linked to chat users (Owncast's ``auth`` table with
+    # its later ``auth_key`` name); one identity belongs to one user.
+    [
+        """CREATE TABLE auth (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            auth_key TEXT NOT NULL,
+            type TEXT NOT NULL,
+            timestamp REAL NOT NULL,
+            UNIQUE (type, auth_key)
+        )""",
+        "CREATE INDEX auth_user ON auth(user_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -90,13 +90,30 @@ def new_access_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+#: Owncast's friendly names of the auth types (repos/identities.py), as ``authProviders`` lists them.
+PROVIDER_NAMES: Final = {"indieauth": "IndieAuth", "fediverse": "Fediverse", "proxy": "Proxy"}
+_AUTH = peewee.Table("auth")
+
+
+def _select() -> Any:
+    """Users with the types of their linked identities (a JSON list, as column ``providers``)."""
+    providers = (_AUTH.select(peewee.fn.json_group_array(peewee.fn.DISTINCT(_AUTH.c.type)))
+                 .where(_AUTH.c.user_id == User.id))
+    return User.select(User, providers.alias("providers"))
+
+
+def _providers(row: User) -> tuple[str, ...]:
+    kinds = json.loads(getattr(row, "providers", None) or "[]")
+    return tuple(PROVIDER_NAMES.get(kind, kind) for kind in sorted(kinds))
+
+
 def to_chat_user(row: User) -> ChatUser:
     return ChatUser(
         id=row.id, display_name=row.display_name, display_color=int(row.display_color),
         created_at=float(row.created_at), previous_names=tuple(json.loads(row.previous_names or "[]")),
         scopes=tuple(json.loads(row.scopes or "[]")), is_bot=row.type == API,
         authenticated=row.authenticated_at is not None, disabled_at=row.disabled_at,
-        name_changed_at=row.namechanged_at,
+        name_changed_at=row.namechanged_at, auth_providers=_providers(row),
     )
 
 
@@ -118,23 +135,23 @@ def create_user(db: Database, *, user_id: str, name: str, color: int, token: str
 
 
 def user_by_id(db: Database, user_id: str) -> ChatUser | None:
-    return _first(User.select().where(User.id == user_id).bind(db.peewee))
+    return _first(_select().where(User.id == user_id).bind(db.peewee))
 
 
 def users_by_ids(db: Database, ids: Iterable[str]) -> dict[str, ChatUser]:
     wanted = list(dict.fromkeys(ids))
-    rows = User.select().where(User.id.in_(wanted)).bind(db.peewee) if wanted else []
+    rows = _select().where(User.id.in_(wanted)).bind(db.peewee) if wanted else []
     return {row.id: to_chat_user(row) for row in rows}
 
 
 def user_for_token(db: Database, token: str) -> ChatUser | None:
-    query = User.select().join(Token, on=Token.user_id == User.id).where(Token.token == token)
+    query = _select().join(Token, on=Token.user_id == User.id).where(Token.token == token)
     return _first(query.bind(db.peewee))
 
 
 def users_named(db: Database, name: str) -> list[ChatUser]:
     """Users whose current display name is exactly ``name``, oldest first."""
-    query = User.select().where(User.display_name == name).order_by(User.created_at)
+    query = _select().where(User.display_name == name).order_by(User.created_at)
     return [to_chat_user(row) for row in query.bind(db.peewee)]
 
 
@@ -204,7 +221,7 @@ def users_matching(db: Database, *, disabled: bool | None = None, moderators: bo
         where += [User.disabled_at.is_null(), User.type != API]
     elif status == "bots":
         where.append(User.type == API)
-    query = User.select()
+    query = _select()
     for clause in where:
         query = query.where(clause)
     total = query.bind(db.peewee).count()

@@ -134,14 +134,16 @@ def test_random_display_color_covers_the_palette() -> None:
 @pytest.mark.parametrize(
     ("forwarded", "requested", "suggested", "expected"),
     [
-        ("Proxy User", "Body", [], "Proxy User"),
+        ("Proxy User", "Body", [], "Body"),
+        ("Proxy User", None, SUGGESTED, "Proxy User"),
+        ("Proxy User", "", [], "Proxy User"),
         (None, "Body", SUGGESTED, "Body"),
         ("", " <b>Body</b> ", [], "Body"),
         (None, None, SUGGESTED, "suggested"),
         (None, "", [], "generated"),
         (None, "<i></i>", [], "generated"),
         (None, "TheAdmin", [], "generated"),
-        ("TheAdmin", "Body", [], "generated"),
+        ("Body", "TheAdmin", [], "generated"),
         (None, "y" * 50, [], "y" * 30),
     ],
 )
