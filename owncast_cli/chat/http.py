@@ -11,6 +11,7 @@ from owncast_cli.simpleresponse import fail, ok  # noqa: F401  (re-exported to t
 
 if TYPE_CHECKING:
     from owncast_cli.chat.service import ChatService
+    from owncast_cli.repos.users import ChatUser
 
 #: Where create_app keeps the service in ``app.extensions``.
 EXTENSION = "owncast_chat"
@@ -37,6 +38,18 @@ def peer() -> str:
 def client_ip() -> str:
     """The caller's address (from X-Forwarded-For only behind a trusted proxy)."""
     return service().client_address(peer(), headers_of(request.scope))
+
+
+async def current_user(*, moderator: bool = False) -> ChatUser | None:
+    """The enabled user of ``?accessToken=`` (a moderator if asked), from an address not banned."""
+    token = request.args.get("accessToken", "")
+    chat = service()
+    user = await chat.user_for_token(token) if token else None
+    if user is None or user.disabled_at is not None:
+        return None
+    if chat.is_banned(client_ip()) or (moderator and not user.is_moderator):
+        return None
+    return user
 
 
 def scheme() -> str:

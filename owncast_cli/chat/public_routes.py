@@ -7,7 +7,7 @@ from typing import Any
 from quart import Response, jsonify, request
 
 from owncast_cli.chat.http import (
-    client_ip,
+    current_user,
     fail,
     headers_of,
     optional_json_object,
@@ -16,21 +16,9 @@ from owncast_cli.chat.http import (
     unauthorized,
 )
 from owncast_cli.chat.moderation import NotFound
-from owncast_cli.repos.users import ChatUser
 
 #: A proxy's user name longer than this is cut (it is an identity key, not free text).
 MAX_FORWARDED_USER = 255
-
-
-async def _current_user(*, moderator: bool) -> ChatUser | None:
-    token = request.args.get("accessToken", "")
-    chat = service()
-    user = await chat.user_for_token(token) if token else None
-    if user is None or user.disabled_at is not None:
-        return None
-    if chat.is_banned(client_ip()) or (moderator and not user.is_moderator):
-        return None
-    return user
 
 
 async def register() -> Any:
@@ -53,7 +41,7 @@ async def register() -> Any:
 
 
 async def history() -> Any:
-    if await _current_user(moderator=False) is None:
+    if await current_user(moderator=False) is None:
         return unauthorized()
     response = jsonify(await service().history())
     response.headers["Cache-Control"] = "no-store"
@@ -64,7 +52,7 @@ async def message_visibility() -> Any:
     # Read the body before answering: a refused request whose body is left unread can stall
     # the next request on the same keep-alive connection.
     body = await optional_json_object() or {}
-    if await _current_user(moderator=True) is None:
+    if await current_user(moderator=True) is None:
         return unauthorized()
     ids, visible = body.get("idArray"), body.get("visible")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or not isinstance(visible, bool):
@@ -75,7 +63,7 @@ async def message_visibility() -> Any:
 
 async def set_enabled() -> Any:
     body = await optional_json_object() or {}
-    if await _current_user(moderator=True) is None:
+    if await current_user(moderator=True) is None:
         return unauthorized()
     user_id, enabled = body.get("userId"), body.get("enabled")
     if not isinstance(user_id, str) or not user_id or not isinstance(enabled, bool):
@@ -88,7 +76,7 @@ async def set_enabled() -> Any:
 
 
 async def user_details(user_id: str) -> Any:
-    if await _current_user(moderator=True) is None:
+    if await current_user(moderator=True) is None:
         return unauthorized()
     try:
         return jsonify(await service().user_details(user_id))

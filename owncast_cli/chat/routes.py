@@ -10,6 +10,7 @@ from quart import Blueprint
 from owncast_cli.chat import admin_routes as admin
 from owncast_cli.chat import integration_routes as integrations
 from owncast_cli.chat import public_routes as public
+from owncast_cli.chat.auth import routes as auth
 
 Handler = Callable[..., Any]
 
@@ -21,6 +22,9 @@ ROUTES: Final[list[tuple[str, tuple[str, ...], str, Handler]]] = [
     ("chat", ("POST",), "/api/chat/updatemessagevisibility", public.message_visibility),
     ("chat", ("POST",), "/api/chat/users/setenabled", public.set_enabled),
     ("chat", ("GET",), "/api/moderation/chat/user/<user_id>", public.user_details),
+
+    ("chat_auth", ("POST",), "/api/auth/indieauth", auth.indieauth_start),
+    ("chat_auth", ("GET",), "/api/auth/indieauth/callback", auth.indieauth_callback),
 
     ("chat_admin", ("GET",), "/api/admin/chat/clients", admin.chat_clients),
     ("chat_admin", ("GET",), "/api/admin/chat/messages", admin.chat_messages),

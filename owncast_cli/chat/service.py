@@ -16,6 +16,7 @@ import trio
 
 from owncast_cli import state
 from owncast_cli.chat import jobs
+from owncast_cli.chat.auth.signin import SignIn
 from owncast_cli.chat.core import CHAT_CONFIG_KEYS, ChatCore, Clock
 from owncast_cli.chat.events import EventType, Payload, format_timestamp
 from owncast_cli.chat.hub import Client
@@ -47,6 +48,8 @@ class ChatService:
         self.sessions = Sessions(core)
         self.moderation = Moderation(core)
         self.reactions = BusReactions(core)
+        #: Sign-in (IndieAuth, fediverse codes, the IndieAuth provider): its routes use it directly.
+        self.signin = SignIn(core)
 
     # --- lifecycle --------------------------------------------------------------------------
 

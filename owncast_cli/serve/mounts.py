@@ -29,6 +29,7 @@ ASGIApp = Callable[..., Awaitable[None]]
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/ws", "chat"),
     ("/api/chat", "chat"),
+    ("/api/auth/", "chat"),
     ("/api/moderation/", "chat"),
     ("/api/admin/chat/", "chat"),
     ("/api/admin/users", "chat"),

@@ -1,0 +1,71 @@
+"""Owncast's ``/api/auth/*`` routes: IndieAuth and fediverse sign-in for chat users."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Final
+
+from quart import Response, jsonify, redirect, request
+
+from owncast_cli.chat.auth import pkce
+from owncast_cli.chat.auth.indieauth import CALLBACK_FAILED, SignInError
+from owncast_cli.chat.auth.indieauth_flow import PENDING_SECONDS
+from owncast_cli.chat.auth.limits import retry_after
+from owncast_cli.chat.auth.pending import TooManyPending
+from owncast_cli.chat.http import client_ip, current_user, fail, optional_json_object, scheme, service, unauthorized
+
+if TYPE_CHECKING:
+    from owncast_cli.chat.auth.signin import SignIn
+
+logger = logging.getLogger("owncast.chat.auth")
+
+#: The browser's sign-in session: the callback must come back to the browser that started it.
+SESSION_COOKIE: Final = "owncast_signin"
+SESSION_PATH: Final = "/api/auth/indieauth"
+
+
+def signin() -> SignIn:
+    return service().signin
+
+
+def too_many(wait: float) -> Response:
+    response = fail("Too many sign-in attempts. Please wait a moment and try again.", 429)
+    response.headers["Retry-After"] = retry_after(wait)
+    return response
+
+
+async def indieauth_start() -> Any:
+    body = await optional_json_object()  # read first: an unread body can stall the connection
+    user = await current_user()
+    if user is None:
+        return unauthorized()
+    wait = signin().start_allowed(client_ip())
+    if wait:
+        return too_many(wait)
+    auth_host = (body or {}).get("authHost")
+    if not isinstance(auth_host, str):
+        return fail('expected {"authHost": "https://your.website/"}')
+    session = request.cookies.get(SESSION_COOKIE) or pkce.new_secret()
+    try:
+        url = await signin().indieauth.start(user, request.args["accessToken"], auth_host, session)
+    except (SignInError, TooManyPending) as exc:
+        return fail(str(exc))
+    response = jsonify({"redirect": url})
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(SESSION_COOKIE, session, max_age=int(PENDING_SECONDS), path=SESSION_PATH,
+                        httponly=True, samesite="Lax", secure=scheme() == "https")
+    return response
+
+
+async def indieauth_callback() -> Any:
+    args = request.args
+    try:
+        await signin().indieauth.finish(request.cookies.get(SESSION_COOKIE, ""), args.get("state", ""),
+                                        args.get("code", ""))
+    except SignInError as exc:
+        # The viewer learns only that it failed: nothing that tells whether an identity exists.
+        logger.info("IndieAuth sign-in failed: %s", exc)
+        return Response(CALLBACK_FAILED, status=400, mimetype="text/html")
+    response = redirect("/", 307)
+    response.delete_cookie(SESSION_COOKIE, path=SESSION_PATH)
+    return response
