@@ -267,6 +267,7 @@
 
   Chat.prototype.setUser = function (user) {
     this.user = user;
+    this.root.dispatchEvent(new CustomEvent("owncast:chat-user", { detail: user }));  // signin.js
     this.root.classList.toggle("chat-moderator", this.isModerator());
     if (this.nameInput && document.activeElement !== this.nameInput) this.nameInput.value = user.displayName;
     if (this.settings) {
@@ -297,6 +298,10 @@
     var name = el("span", "chat-name chat-user-color-" + ((user && user.displayColor) || 0), (user && user.displayName) || "");
     if (user && user.isBot) name.classList.add("chat-bot");
     if (user && (user.scopes || []).indexOf("MODERATOR") >= 0) name.classList.add("chat-mod");
+    if (user && user.authenticated) {
+      name.classList.add("chat-authenticated");  // Owncast's badge (signin.css)
+      name.title = "Authenticated" + ((user.authProviders || []).length ? " with " + user.authProviders.join(", ") : "");
+    }
     return name;
   };
 

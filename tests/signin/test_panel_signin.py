@@ -1,0 +1,72 @@
+"""The chat panel's sign-in dialog in headless chromium: the whole IndieAuth flow from the panel
+(to a local IndieAuth server over TLS and back), the badge, and sign-out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import trio
+
+from tests.conftest import RunningServer
+from tests.serve import cdp
+from tests.signin.indieauth_peer import TLS, running_provider
+from tests.signin.test_proxy_users import admin_user
+
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
+
+CHAT = "document.getElementById('chat').__owncastChat"
+
+
+async def settle(page: cdp.Page, condition: str, timeout: float = 20) -> None:
+    """Wait for ``condition`` across page loads (an evaluation dies with the page it ran in)."""
+    with trio.fail_after(timeout):
+        while True:
+            try:
+                if await page.evaluate(f"(() => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }})()"):
+                    return
+            except cdp.CdpError:
+                pass  # the page is navigating
+            await trio.sleep(0.1)
+
+
+async def test_indieauth_from_the_chat_panel(signin_server: RunningServer, tls: TLS) -> None:
+    server = signin_server
+    async with running_provider(tls) as provider, cdp.browser() as new_page:
+        async with new_page() as page:
+            # The test CA is not chromium's: accept the provider's certificate for this page.
+            await page.send("Security.setIgnoreCertificateErrors", ignore=True)
+            await page.goto(server.base_url + "/")
+            await page.wait_for(f"{CHAT}.user && document.querySelector('#chat .chat-signin-button')")
+            anonymous_id = await page.evaluate(f"{CHAT}.user.id")
+            assert await page.evaluate("document.querySelector('#chat .chat-signin-button').textContent") == "Sign in"
+            await page.evaluate(f"""(() => {{
+                document.querySelector('#chat .chat-signin-button').click();
+                document.querySelector('#chat .chat-indieauth-url').value = {json.dumps(provider.base_url)};
+                document.querySelector('#chat .chat-indieauth-submit').click();
+            }})()""")
+            # Off to the IndieAuth server, which approves, back to the callback, then to "/".
+            await settle(page, f"location.pathname === '/' && {CHAT}.user.authenticated === true")
+            assert provider.redemptions, "the code was redeemed at the provider"
+            assert await page.evaluate(f"{CHAT}.user.id") == anonymous_id
+            assert await page.evaluate(f"{CHAT}.user.authProviders") == ["IndieAuth"]
+            found = await admin_user(server.base_url, anonymous_id)
+            assert found["authenticated"] is True
+            await page.wait_for("document.querySelector('#chat .chat-signin-button').textContent === 'Signed in'")
+
+            # The badge on the user's own message.
+            await page.evaluate("""(() => {
+                document.querySelector('#chat .chat-input').value = 'verified hello';
+                document.querySelector('#chat .chat-send').click();
+            })()""")
+            await page.wait_for("[...document.querySelectorAll('#chat .chat-message')]"
+                                ".some(m => m.textContent.includes('verified hello')"
+                                " && m.querySelector('.chat-name.chat-authenticated'))")
+
+            # Sign out: the browser forgets its token and comes back as a new anonymous user.
+            await page.evaluate("document.querySelector('#chat .chat-signin-button').click()")
+            assert await page.evaluate("document.querySelector('#chat .chat-signed-in').hidden") is False
+            await page.evaluate("document.querySelector('#chat .chat-signout').click()")
+            await settle(page, f"{CHAT}.user && {CHAT}.user.id !== {json.dumps(anonymous_id)}")
+            assert await page.evaluate(f"{CHAT}.user.authenticated") is False
