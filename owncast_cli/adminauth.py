@@ -319,7 +319,9 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
     @app.before_request
     async def guard() -> Any:
         path = request.path
-        if path.startswith("/api/admin/") or path == "/api/admin":
+        # Owncast's IndieAuth provider grants as the admin: its GET is an admin route too.
+        provider = path == "/api/auth/provider/indieauth" and request.method in ("GET", "HEAD")
+        if path.startswith("/api/admin/") or path == "/api/admin" or provider:
             if not origin_allowed(request.headers.get("Origin"), request.host, scheme()):
                 return await refuse("Forbidden", 403, ADMIN_CORS_HEADERS)
             if request.method == "OPTIONS":

@@ -25,6 +25,8 @@ ROUTES: Final[list[tuple[str, tuple[str, ...], str, Handler]]] = [
 
     ("chat_auth", ("POST",), "/api/auth/indieauth", auth.indieauth_start),
     ("chat_auth", ("GET",), "/api/auth/indieauth/callback", auth.indieauth_callback),
+    ("chat_auth", ("GET",), "/api/auth/provider/indieauth", auth.provider_authorize),
+    ("chat_auth", ("POST",), "/api/auth/provider/indieauth", auth.provider_redeem),
 
     ("chat_admin", ("GET",), "/api/admin/chat/clients", admin.chat_clients),
     ("chat_admin", ("GET",), "/api/admin/chat/messages", admin.chat_messages),

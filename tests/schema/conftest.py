@@ -63,7 +63,6 @@ NOT_SERVED: dict[str, str] = {
     "/metrics/cmcd": "CMCD playback metrics are not collected yet",
     "/notifications/register": "browser push notifications are not built yet",
     "/admin/viewers/playback": "per-client playback metrics are not collected yet",
-    "/auth/provider/indieauth": "IndieAuth chat login is not built yet",
     "/auth/fediverse": "fediverse chat login is not built yet",
     "/auth/fediverse/verify": "fediverse chat login is not built yet",
 }

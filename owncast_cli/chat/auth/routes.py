@@ -12,6 +12,7 @@ from owncast_cli.chat.auth.indieauth import CALLBACK_FAILED, SignInError
 from owncast_cli.chat.auth.indieauth_flow import PENDING_SECONDS
 from owncast_cli.chat.auth.limits import retry_after
 from owncast_cli.chat.auth.pending import TooManyPending
+from owncast_cli.chat.auth.provider import ProviderError
 from owncast_cli.chat.http import client_ip, current_user, fail, optional_json_object, scheme, service, unauthorized
 
 if TYPE_CHECKING:
@@ -68,4 +69,32 @@ async def indieauth_callback() -> Any:
         return Response(CALLBACK_FAILED, status=400, mimetype="text/html")
     response = redirect("/", 307)
     response.delete_cookie(SESSION_COOKIE, path=SESSION_PATH)
+    return response
+
+
+def _oauth_error(error: str, description: str, status: int = 400) -> Response:
+    response = jsonify({"error": error, "error_description": description})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def provider_authorize() -> Any:
+    """GET (admin Basic auth, checked by adminauth's guard): grant at once, back with a code."""
+    try:
+        return redirect(signin().provider_grant(dict(request.args.items())), 307)
+    except ProviderError as exc:
+        return _oauth_error("invalid_request", str(exc))
+    except TooManyPending as exc:
+        return Response(str(exc), status=500, mimetype="text/plain")  # Owncast's status for it
+
+
+async def provider_redeem() -> Any:
+    """POST (no auth): the client redeems the code with its PKCE verifier; ``me`` is this server."""
+    try:
+        answer = signin().provider_redeem(dict((await request.form).items()))
+    except ProviderError as exc:
+        return _oauth_error("invalid_grant", str(exc))
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
     return response
