@@ -25,6 +25,8 @@ ROUTES: Final[list[tuple[str, tuple[str, ...], str, Handler]]] = [
 
     ("chat_auth", ("POST",), "/api/auth/indieauth", auth.indieauth_start),
     ("chat_auth", ("GET",), "/api/auth/indieauth/callback", auth.indieauth_callback),
+    ("chat_auth", ("POST",), "/api/auth/fediverse", auth.fediverse_start),
+    ("chat_auth", ("POST",), "/api/auth/fediverse/verify", auth.fediverse_verify),
     ("chat_auth", ("GET",), "/api/auth/provider/indieauth", auth.provider_authorize),
     ("chat_auth", ("POST",), "/api/auth/provider/indieauth", auth.provider_redeem),
 

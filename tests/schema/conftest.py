@@ -63,8 +63,6 @@ NOT_SERVED: dict[str, str] = {
     "/metrics/cmcd": "CMCD playback metrics are not collected yet",
     "/notifications/register": "browser push notifications are not built yet",
     "/admin/viewers/playback": "per-client playback metrics are not collected yet",
-    "/auth/fediverse": "fediverse chat login is not built yet",
-    "/auth/fediverse/verify": "fediverse chat login is not built yet",
 }
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -124,19 +124,26 @@ def client_context(tls: TLS) -> ssl.SSLContext:
 
 
 @asynccontextmanager
-async def running_provider(tls: TLS, provider: Provider | None = None) -> AsyncIterator[Provider]:
-    """Serve a provider on https://127.0.0.1:<free port> until the block ends."""
-    provider = provider or Provider()
+async def serving_tls(app: Any, tls: TLS) -> AsyncIterator[str]:
+    """Serve ``app`` on https://127.0.0.1:<free port> until the block ends; yields its base URL."""
     config = Config()
     config.bind = ["127.0.0.1:0"]
     config.certfile, config.keyfile = str(tls.cert_pem), str(tls.key_pem)
     config.accesslog = config.errorlog = None
     stop = trio.Event()
     async with trio.open_nursery() as nursery:
-        binds = await nursery.start(lambda task_status: serve(provider.app(), config, shutdown_trigger=stop.wait,
+        binds = await nursery.start(lambda task_status: serve(app, config, shutdown_trigger=stop.wait,
                                                               task_status=task_status))
-        provider.base_url = binds[0]
         try:
-            yield provider
+            yield binds[0]
         finally:
             stop.set()
+
+
+@asynccontextmanager
+async def running_provider(tls: TLS, provider: Provider | None = None) -> AsyncIterator[Provider]:
+    """Serve an IndieAuth provider over TLS until the block ends."""
+    provider = provider or Provider()
+    async with serving_tls(provider.app(), tls) as base_url:
+        provider.base_url = base_url
+        yield provider

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from owncast_cli.chat.auth import pkce
@@ -16,7 +18,9 @@ from owncast_cli.chat.auth.indieauth import (
     same_host,
 )
 from owncast_cli.chat.auth.limits import KeyedLimiter, retry_after
+from owncast_cli.chat.auth.otp import CODE_SECONDS, MAX_ATTEMPTS, Codes
 from owncast_cli.chat.auth.pending import PendingStore, TooManyPending
+from owncast_cli.chat.auth.webfinger import check_actor, parse_account, webfinger_url
 
 
 def test_pkce_matches_rfc7636_appendix_b() -> None:
@@ -38,7 +42,7 @@ def test_pending_requests_expire_are_capped_and_taken_once() -> None:
     assert store.take("a", now=201) == "replaced" and store.take("a", now=202) is None
     assert store.peek("b", now=699) == "second" and store.peek("b", now=700) is None
     store.add("c", "third", now=700)  # b expired: room again
-    assert len(store) == 1 and store.find(lambda item: item == "third", now=701) == "third"
+    assert len(store) == 1 and store.peek("c", now=701) == "third"
 
 
 def test_keyed_limiter() -> None:
@@ -122,3 +126,48 @@ def test_redemption_answers_refused(status: int, document: object, message: str)
 
 def test_redemption_answer_accepted() -> None:
     assert redeemed_me(REQUEST, 200, {"me": "https://ME.example/"}) == "https://me.example/"
+
+
+def test_one_time_codes_expire_die_after_five_tries_and_are_not_resent() -> None:
+    codes = Codes()
+    first = codes.issue("tok", "a@h.example", "u1", "name", now=0)
+    assert first is not None and re.fullmatch(r"\d{6}", first.code)
+    assert codes.issue("tok", "a@h.example", "u1", "name", now=10) is None  # still good: not resent
+    other = codes.issue("tok", "b@h.example", "u1", "name", now=10)  # another account replaces it
+    assert other is not None
+    assert codes.check("other-token", other.code, now=12) is None  # bound to the access token
+    assert codes.check("tok", f" {other.code} ", now=13) == other and codes.check("tok", other.code, now=14) is None
+    late = codes.issue("tok", "a@h.example", "u1", "name", now=100)
+    assert late is not None and codes.check("tok", late.code, now=100 + CODE_SECONDS) is None  # expired
+    tried = codes.issue("tok", "a@h.example", "u1", "name", now=1000)
+    assert tried is not None
+    wrong = f"{(int(tried.code) + 1) % 1_000_000:06d}"
+    for _ in range(MAX_ATTEMPTS):
+        assert codes.check("tok", wrong, now=1001) is None
+    assert codes.check("tok", tried.code, now=1002) is None  # dead after five wrong tries
+    assert codes.issue("tok", "a@h.example", "u1", "name", now=1003) is not None
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("@Alice@Social.Example", "alice@social.example"),
+    ("alice@social.example", "alice@social.example"),
+    ("acct:alice@social.example", "alice@social.example"),
+    ("@alice@127.0.0.1:8443", "alice@127.0.0.1:8443"),
+])
+def test_parse_account(typed: str, expected: str) -> None:
+    assert parse_account(typed) == expected
+    assert webfinger_url(expected).startswith(f"https://{expected.partition('@')[2]}/.well-known/webfinger?resource=acct%3A")
+
+
+@pytest.mark.parametrize("typed", ["alice", "@alice@", "@@host", "a b@host", "alice@host/path", "alice@-host",
+                                   "alice@host@other"])
+def test_parse_account_refused(typed: str) -> None:
+    with pytest.raises(SignInError):
+        parse_account(typed)
+
+
+def test_check_actor() -> None:
+    check_actor({"links": [{"rel": "self", "type": "application/activity+json", "href": "https://x/u"}]}, "@a@x")
+    for document in ({"links": [{"rel": "self", "type": "text/html", "href": "https://x/u"}]}, {}, [], None):
+        with pytest.raises(SignInError, match="is not a fediverse account"):
+            check_actor(document, "@a@x")

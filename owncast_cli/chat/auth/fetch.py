@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
@@ -19,8 +19,10 @@ TIMEOUT: Final = 10.0
 
 
 @asynccontextmanager
-async def guarded(allow: Callable[[], Allowlist]) -> AsyncIterator[httpx.AsyncClient]:
-    """An outbound client for one sign-in step; refusals and network errors become SignInError."""
+async def guarded(config: Mapping[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    """An outbound client for one sign-in step, allowed what ``outbound_allowed_hosts`` (in the
+    daemon's live ``config``) lets through; refusals and network errors become SignInError."""
+    allow = lambda: Allowlist.parse(config.get("outbound_allowed_hosts") or [])  # noqa: E731 - read per connection
     async with outbound_client(allow, timeout=TIMEOUT) as client:
         try:
             yield client

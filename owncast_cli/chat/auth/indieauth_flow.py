@@ -20,7 +20,6 @@ from owncast_cli.chat.auth.indieauth import (
 )
 from owncast_cli.chat.auth.linking import sign_in
 from owncast_cli.chat.auth.pending import PendingStore
-from owncast_cli.outbound.guard import Allowlist
 from owncast_cli.repos import identities
 
 if TYPE_CHECKING:
@@ -38,9 +37,6 @@ class IndieAuthSignIn:
     def __init__(self, core: ChatCore) -> None:
         self.core = core
         self.pending: PendingStore[AuthRequest] = PendingStore(ttl=PENDING_SECONDS, capacity=MAX_PENDING)
-
-    def allowlist(self) -> Allowlist:
-        return Allowlist.parse(self.core.config.get("outbound_allowed_hosts") or [])
 
     async def start(self, user: ChatUser, access_token: str, auth_host: str, session: str) -> str:
         """Discover the viewer's authorization endpoint and remember the request; the URL to send
@@ -63,7 +59,7 @@ class IndieAuthSignIn:
         return authorization_url(request, pkce.challenge(request.verifier))
 
     async def _authorization_endpoint(self, me: str) -> str:
-        async with fetch.guarded(self.allowlist) as client:
+        async with fetch.guarded(self.core.config) as client:
             response, body = await fetch.get(client, me, "text/html, */*;q=0.5")
             if response.status_code >= 400:
                 raise SignInError(f"{response.url.host} answered {response.status_code}")
@@ -93,7 +89,7 @@ class IndieAuthSignIn:
             raise SignInError("no auth requests pending")
         if not code:
             raise SignInError("the IndieAuth server sent no code")
-        async with fetch.guarded(self.allowlist) as client:
+        async with fetch.guarded(self.core.config) as client:
             status, document = await fetch.post_form(client, request.endpoint, redemption_form(request, code))
         me = redeemed_me(request, status, document)
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -53,11 +52,6 @@ class PendingStore(Generic[T]):
         item = self.peek(key, now)
         self._items.pop(key, None)
         return item
-
-    def find(self, match: Callable[[T], bool], now: float) -> T | None:
-        """The first live item ``match`` accepts."""
-        self.prune(now)
-        return next((item for _, item in self._items.values() if match(item)), None)
 
     def discard(self, key: str) -> None:
         self._items.pop(key, None)

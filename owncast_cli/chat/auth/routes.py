@@ -11,9 +11,19 @@ from owncast_cli.chat.auth import pkce
 from owncast_cli.chat.auth.indieauth import CALLBACK_FAILED, SignInError
 from owncast_cli.chat.auth.indieauth_flow import PENDING_SECONDS
 from owncast_cli.chat.auth.limits import retry_after
+from owncast_cli.chat.auth.otp import CODE_REFUSED
 from owncast_cli.chat.auth.pending import TooManyPending
 from owncast_cli.chat.auth.provider import ProviderError
-from owncast_cli.chat.http import client_ip, current_user, fail, optional_json_object, scheme, service, unauthorized
+from owncast_cli.chat.http import (
+    client_ip,
+    current_user,
+    fail,
+    ok,
+    optional_json_object,
+    scheme,
+    service,
+    unauthorized,
+)
 
 if TYPE_CHECKING:
     from owncast_cli.chat.auth.signin import SignIn
@@ -70,6 +80,41 @@ async def indieauth_callback() -> Any:
     response = redirect("/", 307)
     response.delete_cookie(SESSION_COOKIE, path=SESSION_PATH)
     return response
+
+
+async def fediverse_start() -> Any:
+    body = await optional_json_object()
+    user = await current_user()
+    if user is None:
+        return unauthorized()
+    wait = signin().start_allowed(client_ip())
+    if wait:
+        return too_many(wait)
+    account = (body or {}).get("account")
+    if not isinstance(account, str):
+        return fail('expected {"account": "@you@server.example"}')
+    try:
+        await signin().fediverse.request_code(user, request.args["accessToken"], account)
+    except (SignInError, TooManyPending) as exc:
+        return fail(str(exc))
+    return ok("")
+
+
+async def fediverse_verify() -> Any:
+    body = await optional_json_object()
+    wait = signin().verify_allowed(client_ip())
+    if wait:
+        return too_many(wait)
+    code = (body or {}).get("code")
+    if not isinstance(code, str):
+        return fail("Could not decode request: code is required")  # Owncast's wording
+    if await current_user() is None:
+        return fail(CODE_REFUSED)
+    try:
+        await signin().fediverse.verify(request.args["accessToken"], code)
+    except SignInError as exc:
+        return fail(str(exc))
+    return ok("")
 
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from owncast_cli.chat.auth import pkce, provider
+from owncast_cli.chat.auth.fediverse_flow import FediverseSignIn
 from owncast_cli.chat.auth.indieauth_flow import MAX_PENDING, PENDING_SECONDS, IndieAuthSignIn
 from owncast_cli.chat.auth.limits import KeyedLimiter
 from owncast_cli.chat.auth.pending import PendingStore
@@ -17,21 +18,31 @@ if TYPE_CHECKING:
 #: retries a typo a few times; a script probing accounts or endpoints is slowed to a crawl.
 START_BURST: Final = 5
 START_EVERY: Final = 12.0
+#: Per client address, fediverse code checks: 10 at once, then one every 6 s. A code dies after
+#: 5 wrong tries anyway (otp.py); this slows a script cycling through fresh codes.
+VERIFY_BURST: Final = 10
+VERIFY_EVERY: Final = 6.0
 
 
 class SignIn:
-    """IndieAuth sign-in, the provider's codes, and one limiter for the routes that start a sign-in."""
+    """IndieAuth and fediverse sign-in, the provider's codes, and the limits on their routes."""
 
     def __init__(self, core: ChatCore) -> None:
         self.core = core
         self.indieauth = IndieAuthSignIn(core)
+        self.fediverse = FediverseSignIn(core)
         self.start_limit = KeyedLimiter(burst=START_BURST, per=START_EVERY)
+        self.verify_limit = KeyedLimiter(burst=VERIFY_BURST, per=VERIFY_EVERY)
         #: Codes this server issued as an IndieAuth provider (same lifetime and cap as Owncast's).
         self.provider_codes: PendingStore[Grant] = PendingStore(ttl=PENDING_SECONDS, capacity=MAX_PENDING)
 
     def start_allowed(self, address: str) -> float:
         """0 when a sign-in may start from ``address`` now, else the seconds to wait."""
         return self.start_limit.allow(address, self.core.clock.now())
+
+    def verify_allowed(self, address: str) -> float:
+        """0 when a fediverse code may be checked from ``address`` now, else the seconds to wait."""
+        return self.verify_limit.allow(address, self.core.clock.now())
 
     # --- Owncast as the admin's IndieAuth server ----------------------------------------------
 
