@@ -43,6 +43,7 @@ CHAT_CONFIG_KEYS = (
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
     "stream_title", "trusted_proxies", "server_url", "outbound_allowed_hosts",
+    "federation_enabled",
 )
 
 

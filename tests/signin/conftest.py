@@ -43,6 +43,7 @@ def signin_server(tls: TLS) -> Iterator[RunningServer]:
         set_config(server, "server_url", server.base_url)
         set_config(server, "outbound_allowed_hosts", '["127.0.0.1"]')
         set_config(server, "trusted_proxies", '["127.0.0.1"]')
+        set_config(server, "federation_enabled", "true")  # fediverse codes go out through federate
         yield server
 
 

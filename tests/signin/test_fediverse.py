@@ -19,6 +19,7 @@ from quart import jsonify, request
 from quart_trio import QuartTrio
 
 from owncast_cli.chat.auth.otp import CODE_REFUSED
+from tests.chat.conftest import set_config
 from tests.chat.wsclient import chat_client, register
 from tests.conftest import RunningServer
 from tests.signin.conftest import browser
@@ -153,3 +154,9 @@ async def test_accounts_that_are_not_accounts(signin_server: RunningServer, tls:
                 assert answer.status_code == 400 and message in answer.json()["message"], answer.text
             assert (await request_code(client, server, "bad-token", f"alice@{host}")).status_code == 401
             assert not direct_messages(server, f"page@{host}")
+            set_config(server, "federation_enabled", "false")
+            try:
+                off = await request_code(client, server, user["accessToken"], f"alice@{host}")
+                assert off.status_code == 400 and "federation is not enabled" in off.json()["message"]
+            finally:
+                set_config(server, "federation_enabled", "true")

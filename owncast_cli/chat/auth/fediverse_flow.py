@@ -33,6 +33,9 @@ class FediverseSignIn:
             SignInError: not an account, or its server cannot be reached.
             TooManyPending: too many codes outstanding.
         """
+        if not self.core.config.get("federation_enabled"):
+            # federate sends the message only while federation is on (Owncast's wording around it).
+            raise SignInError("Could not send code to fediverse: federation is not enabled on this server")
         account = parse_account(account_text)
         async with fetch.guarded(self.core.config) as client:
             response, body = await fetch.get(client, webfinger_url(account), "application/jrd+json, application/json")
