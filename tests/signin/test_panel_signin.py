@@ -1,5 +1,5 @@
 """The chat panel's sign-in dialog in headless chromium: the whole IndieAuth flow from the panel
-(to a local IndieAuth server over TLS and back), the badge, and sign-out."""
+(to a local IndieAuth server over TLS and back), the badge, sign-out, and a fediverse code."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import trio
 from tests.conftest import RunningServer
 from tests.serve import cdp
 from tests.signin.indieauth_peer import TLS, running_provider
+from tests.signin.test_fediverse import code_sent, direct_messages, fediverse_host
 from tests.signin.test_proxy_users import admin_user
 
 pytestmark = [pytest.mark.e2e,
@@ -70,3 +71,28 @@ async def test_indieauth_from_the_chat_panel(signin_server: RunningServer, tls: 
             await page.evaluate("document.querySelector('#chat .chat-signout').click()")
             await settle(page, f"{CHAT}.user && {CHAT}.user.id !== {json.dumps(anonymous_id)}")
             assert await page.evaluate(f"{CHAT}.user.authenticated") is False
+
+
+async def test_fediverse_code_from_the_chat_panel(signin_server: RunningServer, tls: TLS) -> None:
+    server = signin_server
+    async with fediverse_host(tls) as host, cdp.browser() as new_page:
+        async with new_page() as page:
+            await page.goto(server.base_url.replace("127.0.0.1", "localhost") + "/")  # a fresh localStorage
+            await page.wait_for(f"{CHAT}.user && document.querySelector('#chat .chat-signin-button')")
+            user_id = await page.evaluate(f"{CHAT}.user.id")
+            account = f"alice@{host}"
+            before = len(direct_messages(server, account))
+            await page.evaluate(f"""(() => {{
+                document.querySelector('#chat .chat-signin-button').click();
+                document.querySelector('#chat .chat-fediverse-account').value = {json.dumps('@' + account)};
+                document.querySelector('#chat .chat-fediverse-submit').click();
+            }})()""")
+            await page.wait_for("!document.querySelector('#chat .chat-fediverse-verify').hidden")
+            code = code_sent(server, account, count=before + 1)
+            await page.evaluate(f"""(() => {{
+                document.querySelector('#chat .chat-fediverse-code').value = {json.dumps(code)};
+                document.querySelector('#chat .chat-fediverse-verify-submit').click();
+            }})()""")
+            await settle(page, f"{CHAT}.user && {CHAT}.user.authenticated === true")
+            assert await page.evaluate(f"{CHAT}.user.id") == user_id  # the account was new here: linked
+            assert (await admin_user(server.base_url, user_id))["authProviders"] == ["Fediverse"]
