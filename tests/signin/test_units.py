@@ -168,6 +168,7 @@ def test_parse_account_refused(typed: str) -> None:
 
 def test_check_actor() -> None:
     check_actor({"links": [{"rel": "self", "type": "application/activity+json", "href": "https://x/u"}]}, "@a@x")
-    for document in ({"links": [{"rel": "self", "type": "text/html", "href": "https://x/u"}]}, {}, [], None):
+    documents: list[object] = [{"links": [{"rel": "self", "type": "text/html", "href": "https://x/u"}]}, {}, [], None]
+    for document in documents:
         with pytest.raises(SignInError, match="is not a fediverse account"):
             check_actor(document, "@a@x")
