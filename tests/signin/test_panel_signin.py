@@ -8,6 +8,7 @@ import json
 import pytest
 import trio
 
+from tests.chat.conftest import set_config
 from tests.conftest import RunningServer
 from tests.serve import cdp
 from tests.signin.indieauth_peer import TLS, running_provider
@@ -96,3 +97,12 @@ async def test_fediverse_code_from_the_chat_panel(signin_server: RunningServer, 
             await settle(page, f"{CHAT}.user && {CHAT}.user.authenticated === true")
             assert await page.evaluate(f"{CHAT}.user.id") == user_id  # the account was new here: linked
             assert (await admin_user(server.base_url, user_id))["authProviders"] == ["Fediverse"]
+
+            # Without federation the dialog offers no fediverse form (as Owncast's).
+            set_config(server, "federation_enabled", "false")
+            try:
+                await page.evaluate("document.querySelector('#chat .chat-signin-button').click()")
+                await page.wait_for("document.querySelector('#chat .chat-fediverse-form').hidden")
+                assert await page.evaluate("document.querySelector('#chat .chat-indieauth-form').hidden") is False
+            finally:
+                set_config(server, "federation_enabled", "true")

@@ -1,4 +1,4 @@
-"""The sign-in parts of one chat daemon, and the rate limit on the routes that start a sign-in."""
+"""The sign-in parts of one chat daemon (IndieAuth, fediverse codes, the provider) and their rate limits."""
 
 from __future__ import annotations
 

@@ -53,14 +53,14 @@
     button(this.signedIn, "chat-signout", "Sign out", "button").addEventListener("click", function () { self.signOut(); });
     dialog.appendChild(this.signedIn);
 
-    var indie = el("form", "chat-indieauth-form");
+    var indie = this.indieForm = el("form", "chat-indieauth-form");
     indie.appendChild(el("h3", "", "With your website (IndieAuth)"));
     this.url = field(indie, "chat-indieauth-url", "Your website", { type: "text", inputmode: "url", placeholder: "https://you.example", autocomplete: "url", required: "" });
     button(indie, "chat-indieauth-submit", "Sign in");
     indie.addEventListener("submit", function (e) { e.preventDefault(); self.indieAuth(); });
     dialog.appendChild(indie);
 
-    var fedi = el("form", "chat-fediverse-form");
+    var fedi = this.fediForm = el("form", "chat-fediverse-form");
     fedi.appendChild(el("h3", "", "With your fediverse account"));
     this.account = field(fedi, "chat-fediverse-account", "Account", { type: "text", placeholder: "@you@server.example", autocomplete: "username", required: "" });
     button(fedi, "chat-fediverse-submit", "Send me a code");
@@ -79,9 +79,21 @@
   };
 
   SignIn.prototype.show = function () {
+    var self = this;
     this.say("");
     if (typeof this.dialog.showModal === "function") this.dialog.showModal();
     else this.dialog.setAttribute("open", "");
+    // As Owncast: IndieAuth needs the server's URL, fediverse codes need federation.
+    fetch("/api/config").then(function (r) { return r.json(); }).then(function (config) {
+      var indie = !!(config.authentication && config.authentication.indieAuthEnabled);
+      var fedi = !!(config.federation && config.federation.enabled);
+      self.indieForm.hidden = !indie;
+      self.fediForm.hidden = !fedi;
+      if (!fedi) self.verifyForm.hidden = true;
+      if (!indie && !fedi && !(self.chat.user && self.chat.user.authenticated)) {
+        self.say("Sign-in is not set up on this server.");
+      }
+    }).catch(function () { /* keep both: the server says what fails */ });
   };
 
   SignIn.prototype.setUser = function (user) {
