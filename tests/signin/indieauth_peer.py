@@ -42,6 +42,7 @@ class Provider:
 
     discovery: str = "html"  # "html", "link" (HTTP Link header) or "metadata"
     me_override: str | None = None  # answer with this `me` instead of the profile URL
+    issuer: str | None = None  # send this `iss` back instead of the one the metadata names
     base_url: str = ""
     grants: dict[str, Grant] = field(default_factory=dict)
     authorization_requests: list[dict[str, str]] = field(default_factory=list)
@@ -81,7 +82,10 @@ class Provider:
             code = secrets.token_urlsafe(16)
             self.grants[code] = Grant(args["client_id"], args["redirect_uri"], args["code_challenge"],
                                       self.me_override or f"{self.base_url}/")
-            return redirect(f"{args['redirect_uri']}?{urlencode({'code': code, 'state': args['state']})}", 302)
+            back = {"code": code, "state": args["state"]}
+            if self.discovery == "metadata":
+                back["iss"] = self.issuer or f"{self.base_url}/"  # IndieAuth 5.2.1, with metadata
+            return redirect(f"{args['redirect_uri']}?{urlencode(back)}", 302)
 
         @app.post("/auth")
         async def redeem() -> Any:

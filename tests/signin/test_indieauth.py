@@ -136,10 +136,16 @@ async def test_me_on_another_host_is_refused(signin_server: RunningServer, tls: 
             assert (await admin_user(server.base_url, user["id"]))["authenticated"] is False
 
 
-async def test_metadata_discovery(signin_server: RunningServer, tls: TLS) -> None:
+async def test_metadata_discovery_and_issuer(signin_server: RunningServer, tls: TLS) -> None:
     server = signin_server
     with trio.fail_after(30):
         async with running_provider(tls, Provider(discovery="metadata")) as provider, browser(tls) as client:
+            # A callback whose iss is not the issuer the metadata named is refused.
+            provider.issuer = "https://elsewhere.example/"
+            impostor = await register(server.base_url)
+            assert (await sign_in(client, server, provider, impostor)).status_code == 400
+            assert not provider.redemptions
+            provider.issuer = None
             user = await register(server.base_url)
             answer = await sign_in(client, server, provider, user)
             assert answer.status_code == 307

@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import mf2py
 
+from owncast_cli.chat.auth import pkce
+
 #: Owncast's lengths are not documented; a profile URL is a home page, never this long.
 MAX_URL_LENGTH: Final = 2048
 CALLBACK_PATH: Final = "/api/auth/indieauth/callback"
@@ -41,6 +43,7 @@ class AuthRequest:
     user_id: str
     access_token: str
     display_name: str
+    issuer: str | None = None  # from the server's metadata: the callback's ``iss`` must match it
 
 
 def profile_url(text: str) -> str:
@@ -134,12 +137,20 @@ def discover(base: str, link_headers: list[str], html: str | None) -> Endpoints:
     return found
 
 
-def metadata_authorization_endpoint(document: Any, base: str) -> str:
-    """``authorization_endpoint`` from an IndieAuth server metadata document (IndieAuth 4.1.1)."""
+def metadata_endpoint(document: Any, base: str) -> tuple[str, str | None]:
+    """(``authorization_endpoint``, ``issuer``) of an IndieAuth server metadata document
+    (IndieAuth 4.1.1)."""
     endpoint = document.get("authorization_endpoint") if isinstance(document, dict) else None
     if not isinstance(endpoint, str) or not endpoint:
         raise SignInError("url does not support indieauth")
-    return urljoin(base, endpoint)
+    issuer = document.get("issuer")
+    return urljoin(base, endpoint), issuer if isinstance(issuer, str) and issuer else None
+
+
+def issuer_matches(request: AuthRequest, iss: str) -> bool:
+    """IndieAuth 5.2.1: when the server's metadata named an issuer, the callback's ``iss`` must
+    be it (a code from another server cannot be slipped in)."""
+    return request.issuer is None or pkce.same(request.issuer, iss)
 
 
 def checked_endpoint(url: str) -> str:

@@ -13,7 +13,8 @@ from owncast_cli.chat.auth.indieauth import (
     callback_url,
     checked_endpoint,
     discover,
-    metadata_authorization_endpoint,
+    issuer_matches,
+    metadata_endpoint,
     profile_url,
     redeemed_me,
     redemption_form,
@@ -50,15 +51,17 @@ class IndieAuthSignIn:
         if not server_url:
             raise SignInError("Owncast server URL must be set when using auth")
         me = profile_url(auth_host)
-        endpoint = checked_endpoint(await self._authorization_endpoint(me))
+        endpoint, issuer = await self._authorization_endpoint(me)
         request = AuthRequest(
-            me=me, endpoint=endpoint, client_id=server_url + "/", redirect_uri=callback_url(server_url),
-            verifier=pkce.new_verifier(), state=pkce.new_secret(), session=session, user_id=user.id,
-            access_token=access_token, display_name=user.display_name)
+            me=me, endpoint=checked_endpoint(endpoint), client_id=server_url + "/",
+            redirect_uri=callback_url(server_url), verifier=pkce.new_verifier(), state=pkce.new_secret(),
+            session=session, user_id=user.id, access_token=access_token, display_name=user.display_name,
+            issuer=issuer)
         self.pending.add(session, request, self.core.clock.now())
         return authorization_url(request, pkce.challenge(request.verifier))
 
-    async def _authorization_endpoint(self, me: str) -> str:
+    async def _authorization_endpoint(self, me: str) -> tuple[str, str | None]:
+        """The endpoint, and the issuer when a metadata document names one."""
         async with fetch.guarded(self.core.config) as client:
             response, body = await fetch.get(client, me, "text/html, */*;q=0.5")
             if response.status_code >= 400:
@@ -68,15 +71,15 @@ class IndieAuthSignIn:
             found = discover(base, response.headers.get_list("link"), html)
             if found.metadata is None:
                 assert found.authorization is not None
-                return found.authorization
+                return found.authorization, None
             response, body = await fetch.get(client, found.metadata, "application/json")
             try:
                 document = json.loads(body)
             except ValueError:
                 raise SignInError("url does not support indieauth") from None
-            return metadata_authorization_endpoint(document, str(response.url))
+            return metadata_endpoint(document, str(response.url))
 
-    async def finish(self, session: str, state: str, code: str) -> ChatUser:
+    async def finish(self, session: str, state: str, code: str, iss: str = "") -> ChatUser:
         """The callback: the request of this browser, its state, the code redeemed, the identity
         linked (or its user logged into).
 
@@ -89,6 +92,8 @@ class IndieAuthSignIn:
             raise SignInError("no auth requests pending")
         if not code:
             raise SignInError("the IndieAuth server sent no code")
+        if not issuer_matches(request, iss):
+            raise SignInError("the callback's iss is not the server's issuer")
         async with fetch.guarded(self.core.config) as client:
             status, document = await fetch.post_form(client, request.endpoint, redemption_form(request, code))
         me = redeemed_me(request, status, document)

@@ -72,7 +72,7 @@ async def indieauth_callback() -> Any:
     args = request.args
     try:
         await signin().indieauth.finish(request.cookies.get(SESSION_COOKIE, ""), args.get("state", ""),
-                                        args.get("code", ""))
+                                        args.get("code", ""), args.get("iss", ""))
     except SignInError as exc:
         # The viewer learns only that it failed: nothing that tells whether an identity exists.
         logger.info("IndieAuth sign-in failed: %s", exc)
