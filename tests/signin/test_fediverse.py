@@ -79,8 +79,8 @@ def code_sent(server: RunningServer, account: str, count: int = 1, timeout: floa
     while time.monotonic() < deadline:
         sent = direct_messages(server, account)
         if len(sent) >= count:
-            found = re.fullmatch(r"<p>One-time code from New Owncast Server: (\d{6})\. If you did not "
-                                 r"request this message please ignore or block\.</p>", sent[count - 1])
+            found = re.fullmatch(r"One-time code from New Owncast Server: (\d{6})\. If you did not "
+                                 r"request this message please ignore or block\.", sent[count - 1])
             assert found, sent[count - 1]
             return found.group(1)
         time.sleep(0.02)

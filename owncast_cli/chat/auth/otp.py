@@ -29,9 +29,10 @@ def new_code() -> str:
 
 
 def code_message(server_name: str, code: str) -> str:
-    """The direct message's text (Owncast's RegisterFediverseOTPRequest)."""
-    return (f"<p>One-time code from {server_name}: {code}. "
-            "If you did not request this message please ignore or block.</p>")
+    """The direct message, as plain text: Owncast's words (RegisterFediverseOTPRequest) without
+    its ``<p>``, since federate escapes the text into the note's HTML (a server name with ``<``
+    in it stays text)."""
+    return f"One-time code from {server_name}: {code}. If you did not request this message please ignore or block."
 
 
 @dataclass
