@@ -13,18 +13,19 @@ from owncast_cli.repos import backup as files
 
 #: run-all backs up hourly; a newest backup older than this means the chore is not running.
 BACKUP_WARN_SECONDS: Final = 2 * 3600.0
+RESTORE_FIX: Final = ("Stop the daemons and restore the newest good backup (`owncast restore "
+                      "DATADIR/backup/owncastdb.bak`); check the disk (dmesg, smartctl).")
 
 
 def _integrity(path: Path) -> tuple[Finding, files.FileContents | None]:
     try:
         found = files.inspect(path)
     except sqlite3.DatabaseError as exc:
-        return failed("database.integrity", f"{path} cannot be read as SQLite: {exc}",
-                      "Stop owncast and restore the newest backup: `owncast restore DATADIR/backup/owncastdb.bak`."), None
+        return failed("database.integrity", f"{path} cannot be read as SQLite: {exc}", RESTORE_FIX), None
     if found.integrity != "ok":
-        return failed("database.integrity", f"SQLite's integrity check of {path} reports: {found.integrity}",
-                      "Stop the daemons and restore the newest good backup (`owncast restore "
-                      "DATADIR/backup/owncastdb.bak`); check the disk (dmesg, smartctl)."), found
+        complaint = found.integrity.replace("*** in database main ***", "").strip().replace("\n", "; ")
+        return failed("database.integrity", f"SQLite's integrity check of {path} reports: {complaint}",
+                      RESTORE_FIX), found
     return passed("database.integrity", f"SQLite's integrity check of {path}: ok"), found
 
 
@@ -57,8 +58,8 @@ def _backup(backup_dir: Path, now: float) -> Finding:
                       "`owncast backup` now, and check the disk holding the backups.")
     seen = f"newest backup {newest.name} is {age / 3600:.1f} h old and passes the integrity check"
     if age > BACKUP_WARN_SECONDS:
-        return warning("database.backup", seen,
-                       "The hourly backup is not running: keep run-all (or a daemon) running, or `owncast backup` from cron.")
+        return warning("database.backup", seen, "The hourly backup is not running: keep run-all (or a daemon) "
+                                                "running, or `owncast backup` from cron.")
     return passed("database.backup", seen)
 
 

@@ -40,11 +40,14 @@ async def _echo(probe: Probe, base: str) -> tuple[Finding, dict[str, Any] | None
                       "certificate is valid (see the tls check)."), None
     finally:
         await trio.to_thread.run_sync(echo.withdraw, db)
-    if response.status_code != 200:
+    try:
+        seen: dict[str, Any] = response.json()
+    except ValueError:
+        seen = {}
+    if response.status_code != 200 or not isinstance(seen, dict) or seen.get("token") != token:
         return failed(check, f"{url} answered {response.status_code}, not this server's token",
                       "The proxy forwards to another server or path: proxy_pass every path of server_url "
                       "to this owncast's web port."), None
-    seen: dict[str, Any] = response.json()
     return passed(check, f"a one-time token came back through {base}: the proxy reaches this server"), seen
 
 

@@ -44,14 +44,15 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def doctor_echo() -> Any:
         # 404 unless the token is the one a doctor run stored a moment ago: nothing for anyone else.
         stored = await db.run(lambda: runtime.get(db, echo.KEY))
-        if not echo.matches(stored, request.args.get("token", ""), time.time()):
+        token = request.args.get("token", "")
+        if not echo.matches(stored, token, time.time()):
             response = jsonify({"error": "Not Found"})
             response.status_code = 404
             return response
         client = request.scope.get("client") or ("", 0)
         peer = client[0] if client and isinstance(client[0], str) else ""
         return no_store(jsonify({
-            "peer": peer, "peerTrusted": proxies.peer_trusted(peer, svc.trusted()),
+            "token": token, "peer": peer, "peerTrusted": proxies.peer_trusted(peer, svc.trusted()),
             "forwardedFor": request.headers.get("X-Forwarded-For", ""),
             "clientAddress": str(g.client_ip)}))
 
