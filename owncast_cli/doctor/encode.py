@@ -32,6 +32,7 @@ class Outcome:
     ok: bool
     seconds: float
     error: str
+    timed_out: bool = False
 
 
 def _device_flags(profile: CodecProfile) -> list[str]:
@@ -87,4 +88,4 @@ async def run_encode(argv: list[str], timeout: float) -> Outcome:
         error = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return Outcome(done.returncode == 0, trio.current_time() - began,
                        error[-1] if error else f"exit {done.returncode}")
-    return Outcome(False, trio.current_time() - began, f"did not finish within {timeout:g} s")
+    return Outcome(False, trio.current_time() - began, f"did not finish within {timeout:g} s", timed_out=True)

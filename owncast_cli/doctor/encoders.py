@@ -15,7 +15,7 @@ import trio
 from owncast_cli import state
 from owncast_cli.doctor.context import Probe
 from owncast_cli.doctor.encode import Source, ladder_argv, one_second_argv, run_encode
-from owncast_cli.doctor.model import Finding, failed, passed, skipped, warning
+from owncast_cli.doctor.model import Finding, Status, failed, passed, skipped, warning
 from owncast_cli.media.codecs import codec_profile
 from owncast_cli.media.ffmpeg import FIX_HINT, FFmpegError, FFmpegInfo, find_ffmpeg, inspect_ffmpeg
 from owncast_cli.media.variants import VariantError, variants_from_json
@@ -81,6 +81,9 @@ async def _ladder(probe: Probe, info: FFmpegInfo) -> Finding:
     argv = ladder_argv(info.path, profile, variants, source, LADDER_SECONDS)
     outcome = await run_encode(argv, LADDER_TIMEOUT)
     what = f"{len(variants)} variant(s) with {config.video_codec} from {source.describe()} ({why})"
+    if outcome.timed_out:
+        return failed(check, f"{what} did not encode {LADDER_SECONDS:g} s of video within {LADDER_TIMEOUT:g} s: "
+                             f"under {LADDER_SECONDS / LADDER_TIMEOUT:.1f}x real time", SPEED_FIX)
     if not outcome.ok:
         return failed(check, f"encoding {what} failed: {outcome.error}", SPEED_FIX)
     speed = LADDER_SECONDS / outcome.seconds
@@ -103,6 +106,6 @@ async def run(probe: Probe) -> list[Finding]:
     for codec in info.h264_encoders:
         if codec.value != configured:
             findings.append(await _encoder(info, codec.value, False))
-    if findings[1].status.value == "passed":
+    if findings[1].status is Status.PASSED:
         findings.append(await _ladder(probe, info))
     return findings

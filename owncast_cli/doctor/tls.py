@@ -46,11 +46,12 @@ async def check_url(url: str, federation: bool, context: ssl.SSLContext | None =
     host, port = parts.hostname or "", parts.port or 443
     try:
         days = await certificate_days(host, port, context)
-    except ssl.SSLCertVerificationError as exc:
-        return judge("tls", f"{host}:{port} presents a certificate that does not verify: {exc.verify_message}",
-                     CERT_FIX)
     except (ssl.SSLError, OSError, trio.TooSlowError, trio.BrokenResourceError) as exc:
-        return judge("tls", f"no TLS handshake with {host}:{port}: {type(exc).__name__}: {exc}", CERT_FIX)
+        cause = exc.__cause__ if isinstance(exc, trio.BrokenResourceError) else exc  # trio wraps ssl's errors
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return judge("tls", f"{host}:{port} presents a certificate that does not verify: "
+                                f"{cause.verify_message}", CERT_FIX)
+        return judge("tls", f"no TLS handshake with {host}:{port}: {type(cause).__name__}: {cause}", CERT_FIX)
     if days < 0:
         return judge("tls", f"the certificate of {host} expired {-days:.0f} days ago", CERT_FIX)
     if federation and port != 443:

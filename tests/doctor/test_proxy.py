@@ -85,3 +85,25 @@ def test_the_echo_route_answers_nobody_without_the_token(running: RunningServer)
         for params in ({}, {"token": "guess"}):
             response = client.get("/api/doctor/echo", params=params)
             assert response.status_code == 404 and "peer" not in response.text
+
+
+def test_the_admin_route_needs_auth_and_answers_the_cli_shape(running: RunningServer,
+                                                               nginx: Callable[[str, str], str]) -> None:
+    config_set(running.datadir, "server_url", nginx(running.base_url, PASSES_ALL))
+    config_set(running.datadir, "trusted_proxies", '["127.0.0.1"]')
+    with httpx.Client(base_url=running.base_url, timeout=30) as client:
+        assert client.get("/api/admin/doctor").status_code == 401
+        assert client.get("/api/admin/doctor", auth=("admin", "wrong")).status_code == 401
+        answer = client.get("/api/admin/doctor", params={"only": "proxy,daemons,security"}, auth=("admin", "abc123"))
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+        report = answer.json()
+        refused = client.get("/api/admin/doctor", params={"only": "nope"}, auth=("admin", "abc123"))
+    assert list(report) == ["ok", "seconds", "summary", "checks"]
+    assert report["ok"] is False  # the default password and stream key
+    assert finding(report, "security.admin_password")["status"] == "failed"
+    # Run inside serve, the proxy checks reach serve through nginx as the CLI's do.
+    for check in ("proxy.reach", "proxy.forwarded_for", "proxy.websocket", "daemons.serve", "daemons.chat"):
+        assert finding(report, check)["status"] == "passed", report
+    _, cli = doctor(running.datadir, "proxy", "daemons", "security")
+    assert [c["check"] for c in cli["checks"]] == [c["check"] for c in report["checks"]]
+    assert refused.status_code == 400 and "unknown check nope" in refused.json()["error"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
 import trio
-from quart import g, jsonify, request
+from quart import Response, g, jsonify, request
 
 from owncast_cli import proxies
 from owncast_cli.doctor import echo
@@ -38,7 +39,8 @@ def register(app: QuartTrio, svc: Services) -> None:
                 response = jsonify({"error": str(exc)})
                 response.status_code = 400
                 return response
-        return no_store(jsonify(report.to_json()))
+        # The CLI's field order (jsonify would sort the keys).
+        return no_store(Response(json.dumps(report.to_json()), mimetype="application/json"))
 
     @app.get(echo.PATH)
     async def doctor_echo() -> Any:
