@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import rich_click as click
 
-from owncast_cli.commands.options import EXIT_USAGE, data_options, fail, json_option
+from owncast_cli.commands.options import data_options, fail, json_option
 from owncast_cli.settings import Settings
 
 if TYPE_CHECKING:
     from owncast_cli.doctor.model import Report
 
-#: Exit code when the doctor could not run at all (no database, say).
+#: Exit code when the doctor could not run at all (no database, say); click's usage errors use it too.
 EXIT_COULD_NOT_RUN = 2
 _COLOURS = {"passed": "green", "warning": "yellow", "failed": "red", "skipped": "dim"}
 
@@ -76,5 +76,3 @@ def doctor_command(settings: Settings, as_json: bool, only: list[str]) -> None:
         _print(report)
     sys.exit(report.exit_code)
 
-
-assert EXIT_USAGE == EXIT_COULD_NOT_RUN  # click's usage errors and "could not run" share code 2

@@ -72,7 +72,8 @@ def load(settings: Settings, db: Database | None = None) -> Probe:
     from owncast_cli.db import open_database
 
     if not settings.db_path.exists():
-        raise FileNotFoundError(f"no database at {settings.db_path}: run `owncast migrate` (or `owncast run-all`) first")
+        raise FileNotFoundError(f"no database at {settings.db_path}: run `owncast migrate` "
+                                "(or `owncast run-all`) first")
     try:
         db = db or open_database(settings.db_path, check=False)
         return Probe(settings, db, ConfigStore(db).values(), daemons=all_records(db))

@@ -33,7 +33,7 @@ def test_a_configured_encoder_that_cannot_encode(prepared: Path) -> None:
     config_set(prepared, "video_codec", "h264_vaapi")
     code, report = doctor(prepared, "ffmpeg")
     assert code == 1
-    assert finding(report, "ffmpeg.found")["seen"].startswith(f"ffmpeg 5.1")
+    assert finding(report, "ffmpeg.found")["seen"].startswith("ffmpeg 5.1")
     vaapi = finding(report, "ffmpeg.encoder.h264_vaapi")
     assert vaapi["status"] == "failed"
     assert vaapi["seen"].startswith("video_codec h264_vaapi is compiled in but failed to encode: ")
