@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -11,6 +12,7 @@ import trio
 from owncast_cli.media.codecs import CodecProfile
 from owncast_cli.media.variants import StreamOutputVariant
 
+_SPEED: Final = re.compile(r"^speed=\s*([0-9.]+)x", re.M)
 #: ``-hwaccel*`` set up hardware decoding, which a generated (lavfi) input does not use.
 _DECODE_FLAGS: Final = ("-hwaccel", "-hwaccel_output_format")
 
@@ -33,6 +35,8 @@ class Outcome:
     seconds: float
     error: str
     timed_out: bool = False
+    speed: float | None = None
+    """ffmpeg's own ``speed=`` from ``-progress``: media time over wall time once encoding began."""
 
 
 def _device_flags(profile: CodecProfile) -> list[str]:
@@ -67,7 +71,9 @@ def one_second_argv(path: str, profile: CodecProfile) -> list[str]:
 def ladder_argv(path: str, profile: CodecProfile, variants: Sequence[StreamOutputVariant], source: Source,
                 seconds: float) -> list[str]:
     """Encode ``seconds`` of ``source`` into every encoded variant at once, as the live transcoder does."""
-    argv = _input(path, profile, source, seconds)
+    # -progress: ffmpeg's speed leaves out its start-up (probing, encoder set-up), which would weigh
+    # heavily on a 2 s encode.
+    argv = [*_input(path, profile, source, seconds), "-progress", "pipe:1", "-nostats"]
     for variant in variants:
         fps = variant.effective_framerate
         scale = ""
@@ -86,6 +92,7 @@ async def run_encode(argv: list[str], timeout: float) -> Outcome:
     with trio.move_on_after(timeout):
         done = await trio.run_process(argv, capture_stdout=True, capture_stderr=True, check=False)
         error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        speeds = _SPEED.findall(done.stdout.decode("ascii", "replace"))
         return Outcome(done.returncode == 0, trio.current_time() - began,
-                       error[-1] if error else f"exit {done.returncode}")
+                       error[-1] if error else f"exit {done.returncode}", speed=float(speeds[-1]) if speeds else None)
     return Outcome(False, trio.current_time() - began, f"did not finish within {timeout:g} s", timed_out=True)
