@@ -18,7 +18,7 @@ from owncast_cli.doctor.context import Probe
 from owncast_cli.doctor.encode import Source, ladder_argv, one_second_argv, run_encode
 from owncast_cli.doctor.model import Finding, Status, failed, passed, skipped, warning
 from owncast_cli.media.codecs import codec_profile
-from owncast_cli.media.ffmpeg import FIX_HINT, FFmpegError, FFmpegInfo, find_ffmpeg, inspect_ffmpeg
+from owncast_cli.media.ffmpeg import FIX_HINT, FFmpegError, FFmpegInfo, FFmpegSource, find_ffmpeg, inspect_ffmpeg
 from owncast_cli.media.variants import VariantError, variants_from_json
 
 ENCODE_TIMEOUT: Final = 8.0
@@ -27,14 +27,24 @@ LADDER_SECONDS: Final = 2.0
 LADDER_TIMEOUT: Final = 10.0
 #: Below this speed (x real time) there is too little headroom for scene changes and other load.
 COMFORTABLE_SPEED: Final = 1.3
+#: Where transcode records the ffmpeg it runs (its own module says the same; daemons are not imported).
+TRANSCODER_STATE_KEY: Final = "transcoder"
 SPEED_FIX: Final = ("Lower the variants' cpuUsageLevel, drop or shrink a variant, use video passthrough for the "
                     "top one, or move to a hardware encoder that the encoder checks show working.")
 
 
+def _flag_path(probe: Probe) -> str | None:
+    """The binary a running transcode was given with ``--ffmpeg`` (it recorded it): that one runs."""
+    assert probe.db is not None
+    recorded = state.get(probe.db, TRANSCODER_STATE_KEY) or {}
+    return str(recorded["ffmpegPath"]) if recorded.get("source") == FFmpegSource.FLAG else None
+
+
 async def _ffmpeg(probe: Probe) -> tuple[Finding, FFmpegInfo | None]:
     assert probe.config is not None
+    flag = await trio.to_thread.run_sync(_flag_path, probe)
     try:
-        path, source = find_ffmpeg(probe.config.ffmpeg_path or None)
+        path, source = find_ffmpeg(probe.config.ffmpeg_path or None, flag_path=flag)
         info = await trio.to_thread.run_sync(inspect_ffmpeg, path, source)
     except FFmpegError as exc:
         seen = str(exc).replace(FIX_HINT, "").strip().rstrip(".")

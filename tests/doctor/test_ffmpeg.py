@@ -72,3 +72,17 @@ def test_a_ladder_this_machine_cannot_encode_in_real_time(prepared: Path) -> Non
     assert speed["status"] == "failed"
     assert "1 variant(s) with libx264 from 1280x720 at 30 fps" in speed["seen"]
     assert "Lower the variants' cpuUsageLevel, drop or shrink a variant" in speed["fix"]
+
+
+def test_the_binary_a_running_transcode_was_given_is_the_one_checked(prepared: Path) -> None:
+    from owncast_cli import state
+    from owncast_cli.db import open_database
+
+    given = prepared / "ffmpeg-given"
+    db = open_database(prepared / "owncast.db")
+    # transcode records what it runs; this one was started with --ffmpeg, and that file is now gone.
+    db.write(lambda: state.put(db, "transcoder", {"ffmpegPath": str(given), "source": "flag"}))
+    db.close()
+    found = finding(doctor(prepared, "ffmpeg")[1], "ffmpeg.found")
+    assert found["status"] == "failed"
+    assert f"invalid value for --ffmpeg: '{given}' (no such file)" in found["seen"]
