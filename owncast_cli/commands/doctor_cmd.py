@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import rich_click as click
 
 from owncast_cli.commands.options import data_options, fail, json_option
+from owncast_cli.doctor.families import FAMILIES
 from owncast_cli.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,17 +20,11 @@ EXIT_COULD_NOT_RUN = 2
 _COLOURS = {"passed": "green", "warning": "yellow", "failed": "red", "skipped": "dim"}
 
 
-def _families() -> list[str]:
-    from owncast_cli.doctor.runner import FAMILIES
-
-    return list(FAMILIES)
-
-
 def _split(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
     names = [name.strip() for item in value for name in item.split(",") if name.strip()]
-    unknown = [name for name in names if name not in _families()]
+    unknown = [name for name in names if name not in FAMILIES]
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)}; allowed: {', '.join(_families())}", ctx, param)
+        raise click.BadParameter(f"{', '.join(unknown)}; allowed: {', '.join(FAMILIES)}", ctx, param)
     return names
 
 
@@ -51,8 +46,8 @@ def _print(report: Report) -> None:
 @data_options
 @json_option
 @click.option("--only", "only", multiple=True, callback=_split, metavar="CHECK",
-              help="Run only these check families (repeat or comma-separate): ports, proxy, tls, ffmpeg, "
-                   "storage, security, database, daemons.")
+              help="Run only these check families (repeat or comma-separate): "
+                   + "; ".join(f"{f.name}: {f.help}" for f in FAMILIES.values()) + ".")
 def doctor_command(settings: Settings, as_json: bool, only: list[str]) -> None:
     """Check the ports, the reverse proxy, TLS, ffmpeg and the encoders, storage, security, the database
     and the daemons; print what was seen and how to fix each problem.

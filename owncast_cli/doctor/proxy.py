@@ -55,11 +55,9 @@ def _forwarded(seen: dict[str, Any], base: str, probe: Probe) -> Finding:
     check = "proxy.forwarded_for"
     peer, header = str(seen.get("peer") or ""), str(seen.get("forwardedFor") or "")
     serve = probe.bound("serve", "http")
-    direct = serve is not None and urlsplit(base).port == serve.port
     if not header:
-        if direct:
-            return skipped(check, f"server_url points straight at serve's port {serve.port if serve else ''}: "
-                                  "no proxy in between")
+        if serve is not None and urlsplit(base).port == serve.port:
+            return skipped(check, f"server_url points straight at serve's port {serve.port}: no proxy in between")
         return failed(check, f"the proxy at {peer or 'a Unix socket'} sent no X-Forwarded-For: every viewer "
                              "and chat user would have its address (IP bans would ban everyone)", NGINX_FORWARDED)
     if not seen.get("peerTrusted"):

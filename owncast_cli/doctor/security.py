@@ -41,12 +41,13 @@ async def _plain_admin(probe: Probe) -> Finding:
     bound = probe.bound("serve", "http") or Endpoint("http", probe.config.http_listen_address,
                                                       probe.config.http_port_number)
     try:
-        if ipaddress.ip_address(bound.host).is_loopback:
-            return passed(check, f"the web port listens on {bound.host} only: the admin API is not "
-                                 "reachable from other machines except through the proxy")
+        listening = ipaddress.ip_address(bound.host or "0.0.0.0")
     except ValueError:
-        pass
-    address = outward_address()
+        listening = ipaddress.ip_address("0.0.0.0")
+    if listening.is_loopback:
+        return passed(check, f"the web port listens on {bound.host} only: the admin API is not "
+                             "reachable from other machines except through the proxy")
+    address = outward_address() if listening.is_unspecified else bound.host
     if address is None:
         return passed(check, f"the web port listens on {bound.host}, but this host has no outward address")
     url = Endpoint("http", address, bound.port).url("/api/admin/status")
