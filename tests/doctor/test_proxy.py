@@ -107,3 +107,18 @@ def test_the_admin_route_needs_auth_and_answers_the_cli_shape(running: RunningSe
     _, cli = doctor(running.datadir, "proxy", "daemons", "security")
     assert [c["check"] for c in cli["checks"]] == [c["check"] for c in report["checks"]]
     assert refused.status_code == 400 and "unknown check nope" in refused.json()["error"]
+
+
+def test_a_full_run_covers_every_family_within_30_seconds(running: RunningServer) -> None:
+    from owncast_cli.doctor.families import FAMILIES
+
+    code, report = doctor(running.datadir)
+    assert code == 1  # the default admin password and stream key
+    assert report["seconds"] < 30
+    families = {c["check"].split(".")[0] for c in report["checks"]}
+    assert families == set(FAMILIES)
+    timed_out = [c for c in report["checks"] if "did not finish within" in c["seen"]]
+    assert timed_out == []
+    failed = {c["check"] for c in report["checks"] if c["status"] == "failed"}
+    # The ladder's speed is measured against the clock: a heavily loaded test machine may fail it.
+    assert failed - {"ffmpeg.speed"} == {"security.admin_password", "security.stream_key"}, report
