@@ -54,16 +54,16 @@ async def _ffmpeg(probe: Probe) -> tuple[Finding, FFmpegInfo | None]:
 
 async def _encoder(info: FFmpegInfo, codec: str, configured: bool) -> Finding:
     check = f"ffmpeg.encoder.{codec}"
+    if configured and codec not in info.capabilities.encoders:
+        return failed(check, f"video_codec is {codec}, but {info.path} was built without it",
+                      "Choose an encoder this ffmpeg has (`owncast config set video_codec libx264`) or "
+                      "install an ffmpeg built with it.")
     outcome = await run_encode(one_second_argv(info.path, codec_profile(codec)), ENCODE_TIMEOUT)
     if outcome.ok:
         use = "the configured video_codec" if configured else "listed and usable"
         return passed(check, f"{codec} encoded one second of video in {outcome.seconds:.2f} s ({use})")
     if not configured:
         return skipped(check, f"{codec} is compiled in but cannot encode here ({outcome.error}); not configured")
-    if codec not in info.capabilities.encoders:
-        return failed(check, f"video_codec is {codec}, but {info.path} was built without it",
-                      "Choose an encoder this ffmpeg has (`owncast config set video_codec libx264`) or "
-                      "install an ffmpeg built with it.")
     return failed(check, f"video_codec {codec} is compiled in but failed to encode: {outcome.error}",
                   "Check the device and driver (e.g. /dev/dri/renderD128 for VA-API, the NVIDIA driver for "
                   "NVENC, and --device in containers), or `owncast config set video_codec libx264`.")

@@ -72,6 +72,8 @@ async def _s3(probe: Probe) -> list[Finding]:
     name = f"doctor-{secrets.token_hex(8)}.txt"
     key = object_prefix(str(config.get("pathPrefix") or "")) + name
     where = f"bucket {config.get('bucket')!r} at {config.get('endpoint')}"
+    deleted = failed("storage.s3", f"deleting the test object {key} in {where} did not finish in 5 s",
+                     "Check the endpoint's latency; remove the object by hand.")
     try:
         await trio.to_thread.run_sync(_round_trip, config, key, abandon_on_cancel=True)
     except Exception as exc:  # botocore's many errors, described as the transcoder describes them

@@ -86,3 +86,16 @@ def test_the_binary_a_running_transcode_was_given_is_the_one_checked(prepared: P
     found = finding(doctor(prepared, "ffmpeg")[1], "ffmpeg.found")
     assert found["status"] == "failed"
     assert f"invalid value for --ffmpeg: '{given}' (no such file)" in found["seen"]
+
+
+def test_a_configured_encoder_the_build_lacks(prepared: Path) -> None:
+    import imageio_ffmpeg
+
+    bundled = imageio_ffmpeg.get_ffmpeg_exe()  # a static 9.x build without OpenMAX
+    config_set(prepared, "ffmpeg_path", bundled)
+    config_set(prepared, "video_codec", "h264_omx")
+    code, report = doctor(prepared, "ffmpeg")
+    assert code == 1
+    omx = finding(report, "ffmpeg.encoder.h264_omx")
+    assert omx["status"] == "failed" and omx["seen"] == f"video_codec is h264_omx, but {bundled} was built without it"
+    assert omx["fix"].startswith("Choose an encoder this ffmpeg has (`owncast config set video_codec libx264`)")
