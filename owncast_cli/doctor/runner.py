@@ -47,5 +47,9 @@ async def run_doctor(probe: Probe, only: Sequence[str] = ()) -> Report:
         async with trio.open_nursery() as nursery:
             for family in chosen:
                 nursery.start_soon(_run_family, family, probe, results[family.name])
+    for family in chosen:
+        if not results[family.name]:  # cancelled by the run's deadline before its own
+            results[family.name].append(failed(family.name, f"did not finish within the run's {TOTAL_SECONDS:g} s",
+                                               "The other families took the time; run this one alone with --only."))
     findings = [finding for family in chosen for finding in results[family.name]]
     return Report(tuple(findings), time.monotonic() - began)
