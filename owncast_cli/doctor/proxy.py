@@ -39,7 +39,7 @@ async def _echo(probe: Probe, base: str) -> tuple[Finding, dict[str, Any] | None
                       "Check that server_url's host resolves to the proxy, the proxy runs, and its "
                       "certificate is valid (see the tls check)."), None
     finally:
-        await trio.to_thread.run_sync(echo.withdraw, db)
+        await trio.to_thread.run_sync(echo.withdraw, db, token)
     try:
         seen: dict[str, Any] = response.json()
     except ValueError:

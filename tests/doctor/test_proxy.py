@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.conftest import RunningServer, fresh_datadir, serving, start_run_all
+from tests.conftest import RunningServer, fresh_datadir, owncast, serving, start_run_all
 from tests.doctor.conftest import PASSES_ALL, PASSES_NOTHING, config_set, doctor, finding
 
 
@@ -21,7 +21,7 @@ def running() -> Iterator[RunningServer]:
 def unset(running: RunningServer) -> Iterator[None]:
     yield
     for key in ("server_url", "trusted_proxies"):
-        config_set(running.datadir, key, "[]" if key == "trusted_proxies" else "")
+        owncast("config", "unset", key, datadir=running.datadir, check=True)
 
 
 def test_a_proxy_that_passes_upgrade_and_forwarded_for(running: RunningServer,
@@ -62,6 +62,7 @@ def test_a_proxy_that_drops_upgrade_and_forwarded_for(running: RunningServer,
 
 def test_a_proxy_not_in_trusted_proxies(running: RunningServer, nginx: Callable[[str, str], str]) -> None:
     config_set(running.datadir, "server_url", nginx(running.base_url, PASSES_ALL))
+    config_set(running.datadir, "trusted_proxies", '["10.0.0.0/8"]')
     code, report = doctor(running.datadir, "proxy")
     assert code == 1
     forwarded = finding(report, "proxy.forwarded_for")

@@ -44,9 +44,9 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get(echo.PATH)
     async def doctor_echo() -> Any:
-        # 404 unless the token is the one a doctor run stored a moment ago: nothing for anyone else.
-        stored = await db.run(lambda: runtime.get(db, echo.KEY))
+        # 404 unless the token is one a doctor run stored a moment ago: nothing for anyone else.
         token = request.args.get("token", "")
+        stored = await db.run(lambda: runtime.get(db, echo.KEY)) if token else None
         if not echo.matches(stored, token, time.time()):
             response = jsonify({"error": "Not Found"})
             response.status_code = 404
