@@ -68,11 +68,17 @@ def _forwarded(seen: dict[str, Any], base: str, probe: Probe) -> Finding:
                          f"(X-Forwarded-For: {header}, from trusted proxy {peer or 'a Unix socket'})")
 
 
-async def _websocket(base: str) -> Finding:
+def websocket_url(server_url: str, override: str) -> str:
+    """Where the chat page connects: ``websocket_host_override`` (a CDN's own host) or server_url, + ``/ws``."""
+    if override:
+        return override.rstrip("/") + "/ws"
+    parts = urlsplit(server_url)
+    return parts._replace(scheme="wss" if parts.scheme == "https" else "ws", path=parts.path + "/ws").geturl()
+
+
+async def _websocket(url: str) -> Finding:
     check = "proxy.websocket"
-    parts = urlsplit(base)
-    url = parts._replace(scheme="wss" if parts.scheme == "https" else "ws", path=parts.path + "/ws").geturl()
-    context = ssl.create_default_context() if parts.scheme == "https" else None
+    context = ssl.create_default_context() if url.startswith("wss:") else None
     try:
         async with trio_websocket.open_websocket_url(url, ssl_context=context, connect_timeout=5,
                                                      disconnect_timeout=2):
@@ -96,4 +102,5 @@ async def run(probe: Probe) -> list[Finding]:
     reach, seen = await _echo(probe, base)
     if seen is None:
         return [reach]
-    return [reach, _forwarded(seen, base, probe), await _websocket(base)]
+    return [reach, _forwarded(seen, base, probe),
+            await _websocket(websocket_url(base, probe.config.websocket_host_override))]

@@ -123,3 +123,21 @@ def test_a_full_run_covers_every_family_within_30_seconds(running: RunningServer
     failed = {c["check"] for c in report["checks"] if c["status"] == "failed"}
     # The ladder's speed is measured against the clock: a heavily loaded test machine may fail it.
     assert failed - {"ffmpeg.speed"} == {"security.admin_password", "security.stream_key"}, report
+
+
+def test_the_websocket_host_override_is_where_the_upgrade_is_tried(running: RunningServer,
+                                                                   nginx: Callable[[str, str], str]) -> None:
+    # Pages through a proxy that passes everything, the websocket through one that drops the upgrade
+    # (a CDN in front of the site, chat on its own host): the websocket check follows the override.
+    config_set(running.datadir, "server_url", nginx(running.base_url, PASSES_ALL))
+    websockets = nginx(running.base_url, PASSES_NOTHING).replace("http://", "ws://")
+    config_set(running.datadir, "websocket_host_override", websockets)
+    config_set(running.datadir, "trusted_proxies", '["127.0.0.1"]')
+    try:
+        code, report = doctor(running.datadir, "proxy")
+    finally:
+        owncast("config", "unset", "websocket_host_override", datadir=running.datadir, check=True)
+    assert code == 1
+    assert finding(report, "proxy.forwarded_for")["status"] == "passed"
+    ws = finding(report, "proxy.websocket")
+    assert ws["status"] == "failed" and ws["seen"].startswith(f"{websockets}/ws answered ")
