@@ -182,9 +182,17 @@ async def test_start_refusals(signin_server: RunningServer, tls: TLS) -> None:
             for host, message in (("http://127.0.0.1/", "url must be https"), ("", "Enter the address")):
                 answer = await start(client, server, user["accessToken"], host)
                 assert answer.status_code == 400 and message in answer.json()["message"]
+            set_config(server, "server_url", "")
+            try:
+                unset = await start(client, server, user["accessToken"], "https://example.org/")
+                assert unset.status_code == 400
+                assert unset.json()["message"] == "Owncast server URL must be set when using auth"
+            finally:
+                set_config(server, "server_url", server.base_url)
             # Starts from one address are rate limited (5 at once, then one per 12 s).
-            limited = [await start(client, server, user["accessToken"], "") for _ in range(5)]
-            assert limited[-1].status_code == 429 and int(limited[-1].headers["retry-after"]) >= 1
+            limited = [await start(client, server, user["accessToken"], "") for _ in range(4)]
+            assert [a.status_code for a in limited] == [400, 400, 429, 429]  # the 6th start is refused
+            assert int(limited[-1].headers["retry-after"]) >= 1
 
 
 async def test_guard_refuses_loopback_unless_allowed(signin_server: RunningServer, tls: TLS) -> None:
