@@ -27,6 +27,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         logs,
         metrics,
         prometheus,
+        schedule,
         status,
         uploads,
         webhooks,
@@ -40,5 +41,5 @@ def register(app: QuartTrio, svc: Services) -> None:
     )
     logs.install_handler()
     for module in (status, config_setters, integrations, logs, metrics, prometheus, uploads, webhooks,
-                   federation):
+                   federation, schedule):
         module.register(app, svc)

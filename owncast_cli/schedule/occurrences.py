@@ -1,0 +1,107 @@
+"""The occurrences in a window: each active series' rule, with its stored occurrences (cancelled,
+moved, edited) in place of the rule's own, plus the one-off events.
+
+Computing a series' occurrences instead of storing rows up to a horizon (Owncast materialises
+30 days ahead) means any window the API may ask for (366 days) is complete, and the iCal feed's
+RRULE and the API agree by construction. An occurrence's id is ``<series id>-<UTC start>``,
+stable as long as the rule produces that start. Sync functions: run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Final
+
+from owncast_cli.repos import schedule as repo
+from owncast_cli.repos.schedule import CANCELLED, DELETED, SCHEDULED, Occurrence, Series
+from owncast_cli.schedule.recurrence import RecurrenceError, parse, zone
+
+if TYPE_CHECKING:
+    from owncast_cli.db import Database
+
+logger = logging.getLogger("owncast.schedule")
+
+#: The longest event (Owncast's maxEventDurationMinutes: a week); a window also looks back this
+#: far so an event already running at its start is found.
+MAX_DURATION: Final = timedelta(days=7)
+
+
+def occurrence_id(series_id: str, original_start: datetime) -> str:
+    return f"{series_id}-{repo.to_text(original_start).replace('-', '').replace(':', '')}"
+
+
+def split_occurrence_id(value: str) -> tuple[str, datetime] | None:
+    """(series id, original start) of a computed occurrence id, or None."""
+    series_id, _, stamp = value.rpartition("-")
+    try:
+        return series_id, datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def series_occurrences(series: Series, start: datetime, end: datetime) -> list[Occurrence]:
+    """The rule's occurrences of one series starting in [start, end) (no stored edits)."""
+    recurrence = parse(series.recurrence)
+    return [Occurrence(occurrence_id(series.id, moment), series.id, moment, series.name, series.description,
+                       series.reminder_message, moment, series.duration_minutes, recurrence.zone)
+            for moment in recurrence.expand(start, end)]
+
+
+def in_window(db: Database, start: datetime, end: datetime) -> list[Occurrence]:
+    """Every occurrence starting in [start, end), cancelled ones included, by start."""
+    series = repo.all_series(db, active_only=True)
+    stored = [e for e in repo.events_starting(db, start, end) if e.status != DELETED]
+    replaced = repo.stored_slots(db, (s.id for s in series), start, end)
+    found = list(stored)
+    for one in series:
+        try:
+            computed = series_occurrences(one, start, end)
+        except RecurrenceError as exc:
+            logger.error("series %s (%s) cannot be expanded: %s", one.id, one.name, exc)
+            continue
+        found += [o for o in computed if (one.id, repo.to_text(o.start)) not in replaced]
+    return sorted(found, key=lambda o: (o.start, o.id))
+
+
+def find(db: Database, event_id: str) -> Occurrence | None:
+    """A stored occurrence, or a computed one its id names (when the rule still produces it)."""
+    stored = repo.get_event(db, event_id)
+    if stored is not None:
+        return None if stored.status == DELETED else stored
+    parts = split_occurrence_id(event_id)
+    if parts is None:
+        return None
+    series = repo.get_series(db, parts[0])
+    if series is None:
+        return None
+    try:
+        computed = series_occurrences(series, parts[1], parts[1] + timedelta(seconds=1))
+    except RecurrenceError:
+        return None
+    return next((o for o in computed if o.id == event_id), None)
+
+
+def current_or_upcoming(db: Database, now: datetime) -> Occurrence | None:
+    """The scheduled occurrence running now (start <= now < end) or starting next, or None."""
+    for start, end in ((now - MAX_DURATION, now + timedelta(days=31)), (now + timedelta(days=31),
+                                                                       now + timedelta(days=367))):
+        live = [o for o in in_window(db, start, end) if o.status == SCHEDULED and o.end > now]
+        if live:
+            return live[0]
+    return None
+
+
+def chat_window(event: Occurrence, minutes: int) -> tuple[datetime, datetime] | None:
+    """When chat is open for an event while offline: ``minutes`` before its start until its end."""
+    if minutes <= 0 or event.status == CANCELLED:
+        return None
+    return event.start - timedelta(minutes=minutes), event.end
+
+
+def zone_of(event: Occurrence) -> tzinfo:
+    """The tzinfo of an occurrence's zone (UTC if the zone is no longer known)."""
+    try:
+        return zone(event.timezone)
+    except RecurrenceError:
+        return timezone.utc
