@@ -77,8 +77,8 @@ class EventInput:
                    (text("recurrence") or "").strip())
 
 
-def upsert(db: Database, body: dict[str, Any], now: datetime) -> None:
-    """Create or update a one-off event (``start``) or a series (``recurrence``)."""
+def upsert(db: Database, body: dict[str, Any], now: datetime) -> str:
+    """Create or update a one-off event (``start``) or a series (``recurrence``); returns its id."""
     request = EventInput.from_json(body)
     if not request.name:
         raise ScheduleInputError("name is required")
@@ -87,9 +87,9 @@ def upsert(db: Database, body: dict[str, Any], now: datetime) -> None:
     if request.recurrence and request.start is not None:
         raise ScheduleInputError("start and recurrence are mutually exclusive")
     if request.id is None:
-        _create(db, request, now)
-    else:
-        _update(db, request, now)
+        return _create(db, request, now)
+    _update(db, request, now)
+    return request.id
 
 
 def _recurrence(value: str) -> None:
@@ -99,14 +99,15 @@ def _recurrence(value: str) -> None:
         raise ScheduleInputError(str(exc)) from None
 
 
-def _create(db: Database, request: EventInput, now: datetime) -> None:
+def _create(db: Database, request: EventInput, now: datetime) -> str:
     duration = request.duration_minutes or DEFAULT_DURATION
     reminder = (request.reminder_message or "").strip()
     if request.recurrence:
         _recurrence(request.recurrence)
-        repo.add_series(db, Series(new_id(), request.name, request.description or "", reminder,
+        made = new_id()
+        repo.add_series(db, Series(made, request.name, request.description or "", reminder,
                                    request.recurrence, duration, True), time.time())
-        return
+        return made
     if request.start is None:
         raise ScheduleInputError("start is required for a one-off event")
     if request.start < now:
@@ -118,8 +119,10 @@ def _create(db: Database, request: EventInput, now: datetime) -> None:
         except RecurrenceError:
             raise ScheduleInputError("unknown timezone") from None
         tz_name = request.timezone
-    repo.save_event(db, Occurrence(new_id(), None, None, request.name, request.description or "", reminder,
+    made = new_id()
+    repo.save_event(db, Occurrence(made, None, None, request.name, request.description or "", reminder,
                                    request.start.astimezone(timezone.utc), duration, tz_name), time.time())
+    return made
 
 
 def _update(db: Database, request: EventInput, now: datetime) -> None:

@@ -41,11 +41,12 @@ def split_occurrence_id(value: str) -> tuple[str, datetime] | None:
 
 
 def series_occurrences(series: Series, start: datetime, end: datetime) -> list[Occurrence]:
-    """The rule's occurrences of one series starting in [start, end) (no stored edits)."""
+    """The rule's occurrences of one series starting in [start, end) (no stored edits), in UTC."""
     recurrence = parse(series.recurrence)
+    found = (moment.astimezone(timezone.utc) for moment in recurrence.expand(start, end))
     return [Occurrence(occurrence_id(series.id, moment), series.id, moment, series.name, series.description,
                        series.reminder_message, moment, series.duration_minutes, recurrence.zone)
-            for moment in recurrence.expand(start, end)]
+            for moment in found]
 
 
 def in_window(db: Database, start: datetime, end: datetime) -> list[Occurrence]:
