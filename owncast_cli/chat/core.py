@@ -42,7 +42,7 @@ CHAT_CONFIG_KEYS = (
     "chat_spam_protection_enabled", "chat_slur_filter_enabled", "chat_require_authentication",
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
-    "stream_title", "trusted_proxies",
+    "stream_title", "trusted_proxies", "schedule_enabled", "schedule_chat_open_minutes",
 )
 
 
@@ -75,6 +75,8 @@ class ChatCore:
     networks: list[Any] = field(default_factory=list)
     #: Read once: the daemon raised it to the hard limit before it made this core.
     open_files: int = field(default_factory=open_file_limit)
+    #: (opens, closes) in epoch seconds: chat is open then even while offline (chat/schedule_window.py).
+    event_window: tuple[float, float] | None = None
     #: Committed-then-broadcast events (a test may give one that commits nowhere).
     outbox: Outbox = None  # type: ignore[assignment]
 
@@ -96,6 +98,11 @@ class ChatCore:
             forbidden_usernames=tuple(c["blocked_usernames"]),
         )
         self.networks = parse_networks(c.get("trusted_proxies") or [])
+
+    def event_chat_open(self) -> bool:
+        """Whether a scheduled stream's chat window is open now."""
+        window, now = self.event_window, self.clock.now()
+        return window is not None and window[0] <= now < window[1]
 
     @property
     def max_connections(self) -> int:
