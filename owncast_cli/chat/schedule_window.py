@@ -3,7 +3,7 @@ even while offline (``schedule_chat_open_minutes``), until the event's end."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 import trio
@@ -23,7 +23,7 @@ async def refresh(core: ChatCore) -> None:
     if not core.config.get("schedule_enabled") or minutes <= 0:
         core.event_window = None
         return
-    db, now = core.db, datetime.fromtimestamp(core.clock.now(), timezone.utc)
+    db, now = core.db, datetime.fromtimestamp(core.clock.now(), UTC)
     event = await db.run(lambda: occurrences.current_or_upcoming(db, now))
     window = occurrences.chat_window(event, minutes) if event is not None else None
     core.event_window = (window[0].timestamp(), window[1].timestamp()) if window else None

@@ -7,7 +7,7 @@ serve sees a change at its next look (the status answer within 5 s, reminders wi
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import rich_click as click
@@ -64,7 +64,7 @@ def _rule(weekly: str | None, rrule: str | None, until: str | None, count: int |
             fail(f"--until: {until!r} is not a date such as 2026-12-31", EXIT_USAGE)
         if len(until) <= 10:  # a date: through the end of that day, in the event's zone
             last += timedelta(days=1, seconds=-1)
-        parts.append("UNTIL=" + last.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+        parts.append("UNTIL=" + last.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     return ";".join(parts)
 
 
@@ -97,7 +97,7 @@ def add_command(settings: Settings, name: str, start: str, zone_name: str, durat
     else:
         body["recurrence"] = build(local, zone_name, rule)
     db = open_db(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         click.echo(db.write(lambda: edits.upsert(db, body, now)))
     except edits.ScheduleInputError as exc:
@@ -114,7 +114,7 @@ def list_command(settings: Settings, as_json: bool, days: int) -> None:
     from owncast_cli.schedule import occurrences
 
     db = open_db(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     found = occurrences.in_window(db, now - occurrences.MAX_DURATION, now + timedelta(days=days))
     found = [o for o in found if o.end > now]
     series = repo.all_series(db)
@@ -136,7 +136,7 @@ def _remove(settings: Settings, event_id: str, cancel: bool) -> None:
     from owncast_cli.schedule import edits
 
     db = open_db(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         db.write(lambda: edits.remove(db, {"id": event_id, "cancel": cancel}, now))
     except edits.ScheduleInputError as exc:

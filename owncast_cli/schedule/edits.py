@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from owncast_cli.repos import schedule as repo
@@ -121,7 +121,7 @@ def _create(db: Database, request: EventInput, now: datetime) -> str:
         tz_name = request.timezone
     made = new_id()
     repo.save_event(db, Occurrence(made, None, None, request.name, request.description or "", reminder,
-                                   request.start.astimezone(timezone.utc), duration, tz_name), time.time())
+                                   request.start.astimezone(UTC), duration, tz_name), time.time())
     return made
 
 
@@ -155,7 +155,7 @@ def _update(db: Database, request: EventInput, now: datetime) -> None:
         reminder_message=event.reminder_message if request.reminder_message is None
         else request.reminder_message.strip(),
         duration_minutes=request.duration_minutes or event.duration_minutes,
-        start=event.start if request.start is None else request.start.astimezone(timezone.utc)), time.time())
+        start=event.start if request.start is None else request.start.astimezone(UTC)), time.time())
 
 
 def remove(db: Database, body: dict[str, Any], now: datetime) -> None:

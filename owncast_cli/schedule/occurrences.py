@@ -10,7 +10,7 @@ stable as long as the rule produces that start. Sync functions: run them in a wo
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Final
 
 from owncast_cli.repos import schedule as repo
@@ -35,7 +35,7 @@ def split_occurrence_id(value: str) -> tuple[str, datetime] | None:
     """(series id, original start) of a computed occurrence id, or None."""
     series_id, _, stamp = value.rpartition("-")
     try:
-        return series_id, datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return series_id, datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -43,7 +43,7 @@ def split_occurrence_id(value: str) -> tuple[str, datetime] | None:
 def series_occurrences(series: Series, start: datetime, end: datetime) -> list[Occurrence]:
     """The rule's occurrences of one series starting in [start, end) (no stored edits), in UTC."""
     recurrence = parse(series.recurrence)
-    found = (moment.astimezone(timezone.utc) for moment in recurrence.expand(start, end))
+    found = (moment.astimezone(UTC) for moment in recurrence.expand(start, end))
     return [Occurrence(occurrence_id(series.id, moment), series.id, moment, series.name, series.description,
                        series.reminder_message, moment, series.duration_minutes, recurrence.zone)
             for moment in found]
@@ -105,4 +105,4 @@ def zone_of(event: Occurrence) -> tzinfo:
     try:
         return zone(event.timezone)
     except RecurrenceError:
-        return timezone.utc
+        return UTC

@@ -11,8 +11,9 @@ Error messages are Owncast's (``services/schedule/recurrence.go``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,7 +60,7 @@ class Recurrence:
                 raise RecurrenceError("recurrence rule produces too many occurrences")
         return found
 
-    def _iterate(self):  # type: ignore[no-untyped-def]
+    def _iterate(self) -> Iterator[datetime]:
         # dateutil iterates naive wall times and attaches the tzinfo, which is what keeps a
         # weekly 18:00 at 18:00 across DST changes.
         return iter(rrulestr(self.rules, dtstart=self.dtstart, forceset=True))
@@ -68,7 +69,7 @@ class Recurrence:
 def zone(name: str) -> tzinfo:
     """The tzinfo of an IANA zone name ("UTC" included), or RecurrenceError."""
     if name.upper() in ("UTC", "Z"):
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -97,9 +98,10 @@ def parse(value: str) -> Recurrence:
         raise RecurrenceError(f"unable to parse recurrence value: {starts[0]!r} is not "
                               "DTSTART;TZID=Area/City:YYYYMMDDTHHMMSS or DTSTART:YYYYMMDDTHHMMSSZ")
     stamp = match["value"].upper()
+    tz: tzinfo
     tzid = _TZID.search(match["params"])
     if stamp.endswith("Z"):
-        tz, zone_name = timezone.utc, "UTC"
+        tz, zone_name = UTC, "UTC"
     elif tzid:
         zone_name = tzid.group(1).strip('"')
         try:
@@ -108,7 +110,7 @@ def parse(value: str) -> Recurrence:
             raise RecurrenceError(f"unable to parse recurrence value: {exc}") from None
     else:
         # A floating DTSTART would mean a different instant on every server: Owncast reads it as UTC.
-        tz, zone_name = timezone.utc, "UTC"
+        tz, zone_name = UTC, "UTC"
     try:
         dtstart = datetime.strptime(stamp.rstrip("Z"), "%Y%m%dT%H%M%S").replace(tzinfo=tz)
         recurrence = Recurrence(text, dtstart, zone_name, "\n".join(rules))

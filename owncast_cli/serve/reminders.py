@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import trio
@@ -73,7 +73,7 @@ async def run_once(ctx: Context, values: ConfigValues, now: datetime) -> tuple[i
 
 
 async def run(ctx: Context, live: LiveConfig, *,
-              clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+              clock: Callable[[], datetime] = lambda: datetime.now(UTC),
               task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
     """Publish reminders until cancelled; a config change (a new lead time) starts a pass at once."""
     task_status.started()

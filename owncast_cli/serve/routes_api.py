@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, g, jsonify, request
@@ -36,7 +36,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         event = await upcoming.get() if values.schedule_enabled else None
         if event is not None:
             body["scheduledEvent"] = routes_schedule.status_field(
-                event, values.schedule_chat_open_minutes, datetime.now(timezone.utc))
+                event, values.schedule_chat_open_minutes, datetime.now(UTC))
         return no_cache(jsonify(body))
 
     @app.get("/api/config")

@@ -7,7 +7,7 @@ Both answer an empty schedule while the feature is off, without saying whether d
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from quart import Response, jsonify, request
@@ -59,7 +59,7 @@ class NextEvent:
 
     async def get(self) -> Occurrence | None:
         if self.clock() - self._at >= NEXT_EVENT_TTL:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             self._value = await self.db.run(lambda: occurrences.current_or_upcoming(self.db, now))
             self._at = self.clock()
         return self._value
@@ -78,14 +78,14 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def get_schedule() -> Any:
         if not svc.live.values.schedule_enabled:
             return no_cache(jsonify([]))
-        start, end = window(request.args, datetime.now(timezone.utc))
+        start, end = window(request.args, datetime.now(UTC))
         found = await db.run(lambda: occurrences.in_window(db, start, end))
         return no_cache(jsonify([event.to_json() for event in found]))
 
     @app.get("/api/schedule.ics")
     async def get_schedule_ics() -> Any:
         values = svc.live.values
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
 
         def build() -> bytes:
             if not values.schedule_enabled:

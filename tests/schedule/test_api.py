@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -17,11 +17,11 @@ WEEKLY = "DTSTART;TZID=America/Los_Angeles:{day}T190000\nRRULE:FREQ=WEEKLY"
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def soon(days: float) -> datetime:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).replace(microsecond=0)
+    return (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0)
 
 
 def weekly(days_ahead: int = 2) -> str:
@@ -113,14 +113,14 @@ def test_preview(admin):
     assert r.status_code == 200
     found = [datetime.fromisoformat(o) for o in r.json()["occurrences"]]
     assert len(found) == 5 and found == sorted(found)
-    assert all(o.hour == 19 and o > datetime.now(timezone.utc) for o in found)  # wall time in LA
+    assert all(o.hour == 19 and o > datetime.now(UTC) for o in found)  # wall time in LA
     assert admin.post("/api/admin/schedule/preview", json={"recurrence": "RRULE:FREQ=WEEKLY"}).json() == \
         {"error": "recurrence value has no DTSTART"}
     assert admin.post("/api/admin/schedule/preview", json={}).json() == {"error": "recurrence value is empty"}
 
 
 def test_public_window_validation(public):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cases = [
         ({"from": iso(now + timedelta(days=10)), "to": iso(now + timedelta(days=5))}, "to must be after from"),
         ({"from": iso(now), "to": iso(now + timedelta(days=400))}, "requested schedule range is too large"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +13,7 @@ from owncast_cli.chat.core import ChatCore, Clock
 from owncast_cli.chat.rules import OFFLINE_MESSAGE, ChatPolicy, StreamState, check_chat_message
 from owncast_cli.schedule import edits
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CLOSED = ChatPolicy(offline_chat_enabled=False)  # Owncast's rule: closed 5 minutes after a stream
 LONG_OFFLINE = StreamState(online=False, last_disconnect_at=NOW.timestamp() - 3600)
 

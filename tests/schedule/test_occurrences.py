@@ -3,7 +3,7 @@ and the iCal feed expanded by an independent parser giving the same occurrences 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import recurring_ical_events
@@ -11,7 +11,7 @@ import recurring_ical_events
 from owncast_cli.repos import schedule as repo
 from owncast_cli.schedule import edits, ics, occurrences
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 BERLIN_WEEKLY = "DTSTART;TZID=Europe/Berlin:20260302T200000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TH"
 NY_BIWEEKLY = "DTSTART;TZID=America/New_York:20260301T210000\nRRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=6"
 
@@ -101,7 +101,7 @@ def test_ics_expanded_by_recurring_ical_events_matches_the_api(db):
         {f"{i}@owncast" for i in [series_id(db, "Berlin"), series_id(db, "NY")]} | \
         {f"{o.id}@owncast" for o in window(db) if o.name == "Once"}
     assert {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")} == {"Europe/Berlin", "America/New_York", "Asia/Tokyo"}
-    expanded = {(e["DTSTART"].dt.astimezone(timezone.utc), e["DTEND"].dt.astimezone(timezone.utc), str(e["SUMMARY"]))
+    expanded = {(e["DTSTART"].dt.astimezone(UTC), e["DTEND"].dt.astimezone(UTC), str(e["SUMMARY"]))
                 for e in recurring_ical_events.of(calendar).between(*span)}
     assert expanded == api
     assert len(api) > 30

@@ -3,13 +3,13 @@ UNTIL and COUNT, and the refusals, all as UTC instants worked out by hand."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from owncast_cli.schedule.recurrence import MAX_OCCURRENCES, RecurrenceError, build, parse
 
-WIDE = (datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2040, 1, 1, tzinfo=timezone.utc))
+WIDE = (datetime(2020, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC))
 
 
 def utc(*stamps: str) -> list[str]:
@@ -17,7 +17,7 @@ def utc(*stamps: str) -> list[str]:
 
 
 def expanded(value: str, start: datetime = WIDE[0], end: datetime = WIDE[1]) -> list[str]:
-    return [o.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ") for o in parse(value).expand(start, end)]
+    return [o.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") for o in parse(value).expand(start, end)]
 
 
 CASES = [
@@ -56,9 +56,9 @@ def test_expansion_table(value, expected):
 
 def test_window_is_half_open_and_keeps_the_zone():
     value = "DTSTART;TZID=Europe/Berlin:20260105T180000\nRRULE:FREQ=WEEKLY"
-    start, end = datetime(2026, 1, 12, 17, tzinfo=timezone.utc), datetime(2026, 1, 26, 17, tzinfo=timezone.utc)
+    start, end = datetime(2026, 1, 12, 17, tzinfo=UTC), datetime(2026, 1, 26, 17, tzinfo=UTC)
     found = parse(value).expand(start, end)
-    assert [o.astimezone(timezone.utc).day for o in found] == [12, 19]
+    assert [o.astimezone(UTC).day for o in found] == [12, 19]
     assert all(o.hour == 18 and str(o.tzinfo) == "Europe/Berlin" for o in found)
 
 
@@ -83,7 +83,7 @@ def test_refused(value, message):
 def test_dense_rules_are_bounded():
     with pytest.raises(RecurrenceError, match="too dense to expand"):
         # An old DTSTART: half a million seconds go by before the window is reached.
-        parse("DTSTART:20200101T000000Z\nRRULE:FREQ=SECONDLY").expand(datetime(2026, 1, 1, tzinfo=timezone.utc),
+        parse("DTSTART:20200101T000000Z\nRRULE:FREQ=SECONDLY").expand(datetime(2026, 1, 1, tzinfo=UTC),
                                                                       WIDE[1])
     with pytest.raises(RecurrenceError, match="too many occurrences"):
         parse("DTSTART:20260101T000000Z\nRRULE:FREQ=HOURLY").expand(*WIDE)

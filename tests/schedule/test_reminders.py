@@ -6,7 +6,7 @@ import json
 import signal
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +21,7 @@ from owncast_cli.serve import reminders
 from tests.conftest import owncast
 from tests.serve.conftest import start_serve
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def settings(db, **values) -> None:
@@ -110,7 +110,7 @@ def test_sigkill_does_not_resend(datadir):
     owncast("migrate", datadir=datadir, check=True)
     for key, value in [("schedule_enabled", "true"), ("schedule_reminder_message", "Soon!")]:
         owncast("config", "set", key, value, datadir=datadir, check=True)
-    start = (datetime.now(timezone.utc) + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = (datetime.now(UTC) + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     owncast("schedule", "add", "A", "--start", start, datadir=datadir, check=True)
     first = start_serve(datadir)
     try:

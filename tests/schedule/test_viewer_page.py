@@ -3,7 +3,7 @@ schedule tab. Screenshots go to test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 async def test_offline_page_counts_down_to_the_next_stream(schedule_server) -> None:
     datadir = schedule_server.datadir
     owncast("config", "set", "schedule_show_countdown", "true", datadir=datadir, check=True)
-    start = datetime.now(timezone.utc) + timedelta(days=2, hours=3, minutes=4)
+    start = datetime.now(UTC) + timedelta(days=2, hours=3, minutes=4)
     owncast("schedule", "add", "Friday build stream", "--start", start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "--description", "Building the schedule", datadir=datadir, check=True)
     weekly = (start + timedelta(days=1)).strftime("%Y-%m-%d 20:00")

@@ -9,7 +9,7 @@ refuse with Owncast's own messages (400 ``{"error": ...}``) first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from quart import jsonify
@@ -97,15 +97,15 @@ def register(app: QuartTrio, svc: Services) -> None:
         app.add_url_rule(f"/api/admin/config/schedule/{path}", f"admin_schedule_{path}", setter, methods=["POST"])
 
     async def answer() -> Any:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return no_store(jsonify(await db.run(lambda: edits.admin_view(db, now))))
 
-    async def change(apply: Callable[..., None]) -> Any:
+    async def change(apply: Callable[..., object]) -> Any:
         try:
             body = await json_object('{"name": "Weekly stream", "start": "2026-07-06T18:00:00Z"}')
         except BadRequest as exc:
             return error(str(exc))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             await db.run_write(lambda: apply(db, body, now))
         except ScheduleInputError as exc:
@@ -133,7 +133,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         value = body.get("recurrence", "")
         if not isinstance(value, str):
             return error("recurrence must be a string")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             found = parse(value).expand(now, now + timedelta(days=365))
         except RecurrenceError as exc:
