@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import peewee
@@ -110,8 +110,6 @@ class Occurrence:
 
     @property
     def end(self) -> datetime:
-        from datetime import timedelta
-
         return self.start + timedelta(minutes=self.duration_minutes)
 
     def with_(self, **changes: Any) -> Occurrence:

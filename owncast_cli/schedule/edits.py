@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from owncast_cli.repos import schedule as repo
-from owncast_cli.repos.schedule import CANCELLED, DELETED, SCHEDULED, Occurrence, Series
+from owncast_cli.repos.schedule import CANCELLED, DELETED, Occurrence, Series
 from owncast_cli.schedule import occurrences
 from owncast_cli.schedule.recurrence import RecurrenceError, parse, zone
 
@@ -172,7 +172,7 @@ def remove(db: Database, body: dict[str, Any], now: datetime) -> None:
     series = repo.get_series(db, event_id)
     if series is not None:
         if cancel:
-            repo.update_series(db, Series(**{**series.__dict__, "active": False}))
+            repo.update_series(db, replace(series, active=False))
             return
         repo.forget_future_edits(db, series.id, now)
         try:
@@ -203,5 +203,3 @@ def admin_view(db: Database, now: datetime) -> dict[str, Any]:
     events = occurrences.in_window(db, now + relativedelta(months=-3), now + relativedelta(months=2))
     return {"series": [s.to_json() for s in repo.all_series(db)], "events": [e.to_json() for e in events]}
 
-
-__all__ = ["SCHEDULED", "EventInput", "ScheduleInputError", "admin_view", "remove", "upsert"]
