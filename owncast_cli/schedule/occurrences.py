@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.schedule")
 
+#: After an event's start, chat opened for it stays open this long waiting for a late stream;
+#: if none came, it closes (Owncast's MissedEventGracePeriod).
+MISSED_GRACE: Final = timedelta(minutes=10)
 #: The longest event (Owncast's maxEventDurationMinutes: a week); a window also looks back this
 #: far so an event already running at its start is found.
 MAX_DURATION: Final = timedelta(days=7)
@@ -85,8 +88,9 @@ def find(db: Database, event_id: str) -> Occurrence | None:
 
 def current_or_upcoming(db: Database, now: datetime) -> Occurrence | None:
     """The scheduled occurrence running now (start <= now < end) or starting next, or None."""
-    for start, end in ((now - MAX_DURATION, now + timedelta(days=31)), (now + timedelta(days=31),
-                                                                       now + timedelta(days=367))):
+    # Small windows first: the next stream is usually days away, and the status poll asks often.
+    edges = [now - MAX_DURATION, now + timedelta(days=2), now + timedelta(days=31), now + timedelta(days=367)]
+    for start, end in zip(edges, edges[1:], strict=False):
         live = [o for o in in_window(db, start, end) if o.status == SCHEDULED and o.end > now]
         if live:
             return live[0]
@@ -94,10 +98,19 @@ def current_or_upcoming(db: Database, now: datetime) -> Occurrence | None:
 
 
 def chat_window(event: Occurrence, minutes: int) -> tuple[datetime, datetime] | None:
-    """When chat is open for an event while offline: ``minutes`` before its start until its end."""
+    """When chat may open for an event while offline: ``minutes`` before its start until its end."""
     if minutes <= 0 or event.status == CANCELLED:
         return None
     return event.start - timedelta(minutes=minutes), event.end
+
+
+def chat_open(event: Occurrence, minutes: int, now: datetime, *, started: bool) -> bool:
+    """Whether the event's chat window is open: inside it, and either the stream has gone live
+    since the event's start or it is still less than MISSED_GRACE late."""
+    window = chat_window(event, minutes)
+    if window is None or not window[0] <= now < window[1]:
+        return False
+    return started or now < event.start + MISSED_GRACE
 
 
 def zone_of(event: Occurrence) -> tzinfo:

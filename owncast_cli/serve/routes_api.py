@@ -36,7 +36,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         event = await upcoming.get() if values.schedule_enabled else None
         if event is not None:
             body["scheduledEvent"] = routes_schedule.status_field(
-                event, values.schedule_chat_open_minutes, datetime.now(UTC))
+                event, values.schedule_chat_open_minutes, datetime.now(UTC), stream)
         return no_cache(jsonify(body))
 
     @app.get("/api/config")

@@ -65,10 +65,11 @@ class NextEvent:
         return self._value
 
 
-def status_field(event: Occurrence, chat_open_minutes: int, now: datetime) -> dict[str, Any]:
+def status_field(event: Occurrence, chat_open_minutes: int, now: datetime, stream: dict[str, Any]) -> dict[str, Any]:
     """``scheduledEvent`` of ``/api/status``: the occurrence and whether its chat window is open."""
-    window_ = occurrences.chat_window(event, chat_open_minutes)
-    return {**event.to_json(), "chatOpen": window_ is not None and window_[0] <= now < window_[1]}
+    connected = stream.get("lastConnectTime")
+    started = bool(stream.get("online")) or bool(connected and parse_time(connected, "lastConnectTime") >= event.start)
+    return {**event.to_json(), "chatOpen": occurrences.chat_open(event, chat_open_minutes, now, started=started)}
 
 
 def register(app: QuartTrio, svc: Services) -> None:
