@@ -56,7 +56,7 @@ def feed(name: str, series: Iterable[Series], stored: Iterable[Occurrence], now:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", "PT15M")  # Outlook's name for REFRESH-INTERVAL (RFC 7986)
     edits: dict[str, list[Occurrence]] = {}
     for one in stored:
         if one.series_id is None:

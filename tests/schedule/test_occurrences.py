@@ -97,6 +97,7 @@ def test_ics_expanded_by_recurring_ical_events_matches_the_api(db):
                     repo.events_starting(db, NOW - timedelta(days=7), NOW + timedelta(days=366)), NOW)
     assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
     calendar = icalendar.Calendar.from_ical(body)
+    assert (str(calendar["X-PUBLISHED-TTL"]), calendar["REFRESH-INTERVAL"].dt) == ("PT15M", timedelta(minutes=15))
     assert {str(e["UID"]) for e in calendar.walk("VEVENT")} == \
         {f"{i}@owncast" for i in [series_id(db, "Berlin"), series_id(db, "NY")]} | \
         {f"{o.id}@owncast" for o in window(db) if o.name == "Once"}
