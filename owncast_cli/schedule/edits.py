@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 DEFAULT_DURATION: Final = 60
 MAX_DURATION: Final = 7 * 24 * 60  # a week: anything longer is a data-entry mistake
+#: Owncast sets no bounds; ours keep one request from filling the database and every feed.
+MAX_TEXT: Final = {"id": 64, "name": 255, "description": 5000, "reminderMessage": 500, "timezone": 64,
+                   "recurrence": 2000}
 
 
 class ScheduleInputError(ValueError):
@@ -64,6 +67,8 @@ class EventInput:
             value = body.get(key)
             if value is not None and not isinstance(value, str):
                 raise ScheduleInputError(f"{key} must be a string")
+            if value is not None and len(value) > MAX_TEXT[key]:
+                raise ScheduleInputError(f"{key} must be at most {MAX_TEXT[key]} characters (got {len(value)})")
             return value
 
         duration = body.get("durationMinutes")

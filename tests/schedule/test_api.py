@@ -98,6 +98,8 @@ def test_event_validation_messages(admin):
         ({"name": "x", "recurrence": "DTSTART;TZID=Mars/X:20300101T000000\nRRULE:FREQ=WEEKLY"},
          "unable to parse recurrence value: unknown time zone 'Mars/X'"),
         ({"id": "nope", "name": "x"}, "no scheduled event or series with that id"),
+        ({"name": "x" * 256, "start": start}, "name must be at most 255 characters (got 256)"),
+        ({"name": "x", "start": start, "description": 5}, "description must be a string"),
         ({"id": "nope", "name": "x", "timezone": "UTC"}, "timezone cannot be changed on an update"),
     ]
     for body, message in cases:
