@@ -75,6 +75,9 @@ def test_settings_and_their_messages(admin, public):
     # serve's copy of the config follows the bus: a moment after the write.
     want = {"enabled": True, "showCountdown": True, "chatOpenMinutesBefore": 30}
     assert eventually(lambda: public.get("/api/config").json()["schedule"] == want or None)
+    assert admin.get("/api/admin/serverconfig").json()["schedule"] == {
+        "enabled": True, "reminderMessage": "Starting soon!", "showCountdown": True, "chatOpenMinutes": 30,
+        "firstReminderMinutes": 60}
 
 
 def test_event_validation_messages(admin):
