@@ -164,6 +164,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("schedule_chat_open_minutes", I, 0, v.int_choice(0, 5, 10, 30, 60, unit="minutes"), "Open chat this many minutes before a scheduled stream, even while offline (0: off)."),
     ConfigKey("schedule_reminder_message", S, "", v.text(500), "Reminder sent through notify's channels and to the fediverse before each scheduled stream; empty for none."),
     ConfigKey("schedule_reminder_minutes", I, 15, v.int_choice(0, 15, 30, 60, 120, 1440, unit="minutes"), "How long before each scheduled stream the reminder goes out (0: never)."),
+    ConfigKey("schedule_second_reminder_minutes", I, 0, v.int_choice(0, 15, 30, 60, 120, 1440, unit="minutes"), "A second reminder this long before each scheduled stream (0: none)."),
     # Kept by the server (Owncast stores these in the same table).
     ConfigKey("logo_uniqueness", S, "", v.text(64), "Cache-buster for the logo.", internal=True),
     ConfigKey("public_key", S, "", v.text(10_000), "ActivityPub public key (PEM).", internal=True),

@@ -89,6 +89,7 @@ class ConfigValues:
     schedule_chat_open_minutes: int
     schedule_reminder_message: str
     schedule_reminder_minutes: int
+    schedule_second_reminder_minutes: int
     logo_uniqueness: str
     public_key: str
     private_key: str

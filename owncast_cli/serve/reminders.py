@@ -1,4 +1,6 @@
-"""serve's reminder task: ``schedule.reminder`` once per occurrence, the configured time before it.
+"""serve's reminder task: ``schedule.reminder`` once per occurrence and reminder slot, the
+configured time before it (``schedule_reminder_minutes``, and ``schedule_second_reminder_minutes``
+when set: Owncast's first and second reminders).
 
 notify sends the message through its channels and federate posts it. Once means once: the
 reminder's mark (``schedule_reminders``) is written in the same transaction that appends the
@@ -42,9 +44,15 @@ def message(event: Occurrence, default: str, server_url: str) -> str:
     return "\n".join(lines)
 
 
-def due(events: list[Occurrence], values: ConfigValues, now: datetime) -> list[Occurrence]:
-    """Occurrences whose reminder time has come and whose stream has not started."""
-    lead = timedelta(minutes=values.schedule_reminder_minutes)
+def leads(values: ConfigValues) -> list[tuple[str, timedelta]]:
+    """(mark suffix, lead time) of each reminder slot that is on: Owncast has two."""
+    first, second = values.schedule_reminder_minutes, values.schedule_second_reminder_minutes
+    slots = [("", first)] + ([("#2", second)] if second != first else [])
+    return [(suffix, timedelta(minutes=minutes)) for suffix, minutes in slots if minutes > 0]
+
+
+def due(events: list[Occurrence], values: ConfigValues, lead: timedelta, now: datetime) -> list[Occurrence]:
+    """Occurrences whose reminder time (``lead`` before them) has come and whose stream has not started."""
     return [e for e in events if e.status == SCHEDULED and e.start - lead <= now < e.start
             and (e.reminder_message or values.schedule_reminder_message).strip()]
 
@@ -52,24 +60,25 @@ def due(events: list[Occurrence], values: ConfigValues, now: datetime) -> list[O
 async def run_once(ctx: Context, values: ConfigValues, now: datetime) -> tuple[int, float]:
     """One pass: publish what is due. Returns (reminders published, seconds until the next is due)."""
     db = ctx.db
-    if not values.schedule_enabled or values.schedule_reminder_minutes <= 0:
+    slots = leads(values) if values.schedule_enabled else []
+    if not slots:
         return 0, MAX_SLEEP
-    lead = timedelta(minutes=values.schedule_reminder_minutes)
-    events = await db.run(lambda: occurrences.in_window(db, now, now + lead + timedelta(seconds=MAX_SLEEP)))
-    sent = 0
-    for event in due(events, values, now):
-        reminder = ScheduleReminder(event.id, event.name, repo.to_text(event.start),
-                                    message(event, values.schedule_reminder_message, values.server_url))
+    longest = max(lead for _, lead in slots)
+    events = await db.run(lambda: occurrences.in_window(db, now, now + longest + timedelta(seconds=MAX_SLEEP)))
+    sent, later = 0, [MAX_SLEEP]
+    for suffix, lead in slots:
+        for event in due(events, values, lead, now):
+            reminder = ScheduleReminder(event.id, event.name, repo.to_text(event.start),
+                                        message(event, values.schedule_reminder_message, values.server_url))
 
-        def effect(event: Occurrence = event, reminder: ScheduleReminder = reminder) -> list[ScheduleReminder]:
-            return [reminder] if repo.mark_reminded(db, event.id, now.timestamp()) else []
+            def effect(key: str = event.id + suffix, reminder: ScheduleReminder = reminder) -> list[ScheduleReminder]:
+                return [reminder] if repo.mark_reminded(db, key, now.timestamp()) else []
 
-        published = await ctx.bus.publish_many([], effect=effect)
-        if published:
-            sent += 1
-            logger.info("reminder for %s (%s) published", event.name, event.id)
-    later = [(e.start - lead - now).total_seconds() for e in events if e.start - lead > now]
-    return sent, min([MAX_SLEEP, *later])
+            if await ctx.bus.publish_many([], effect=effect):
+                sent += 1
+                logger.info("reminder for %s (%s) published", event.name, event.id)
+        later += [(e.start - lead - now).total_seconds() for e in events if e.start - lead > now]
+    return sent, min(later)
 
 
 async def run(ctx: Context, live: LiveConfig, *,

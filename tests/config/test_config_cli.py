@@ -82,6 +82,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "schedule_chat_open_minutes": (30, 15),
     "schedule_reminder_message": ("Live soon!", "x" * 501),
     "schedule_reminder_minutes": (1440, 45),
+    "schedule_second_reminder_minutes": (15, -15),
     "federation_hide_followers_tab": (True, "x"),
     "notifications_enabled": (True, "x"),
     "discord_configuration": ({"enabled": True, "webhook": "https://discord.com/api/webhooks/1/x", "goLiveMessage": "live"}, {"enabled": True}),

@@ -45,6 +45,7 @@ def eventually(check, timeout: float = 8.0):
     ("POST", "/api/admin/config/schedule/enabled"), ("POST", "/api/admin/config/schedule/showcountdown"),
     ("POST", "/api/admin/config/schedule/chatopenminutes"), ("POST", "/api/admin/config/schedule/remindermessage"),
     ("POST", "/api/admin/config/schedule/firstreminderminutes"),
+    ("POST", "/api/admin/config/schedule/secondreminderminutes"),
 ])
 def test_admin_routes_need_auth(public, method, path):
     r = public.request(method, path, json={"value": True})
@@ -66,6 +67,8 @@ def test_settings_and_their_messages(admin, public):
         ("remindermessage", 5, 400, "value must be a string"),
         ("firstreminderminutes", 60.0, 200, "schedule reminder setting updated"),
         ("firstreminderminutes", 10, 400, "value must be 0, 15, 30, 60, 120, or 1440 minutes"),
+        ("secondreminderminutes", 15, 200, "schedule reminder setting updated"),
+        ("secondreminderminutes", 1441, 400, "value must be 0, 15, 30, 60, 120, or 1440 minutes"),
     ]
     for path, value, code, message in cases:
         r = admin.post(f"/api/admin/config/schedule/{path}", json={"value": value})
@@ -77,7 +80,7 @@ def test_settings_and_their_messages(admin, public):
     assert eventually(lambda: public.get("/api/config").json()["schedule"] == want or None)
     assert admin.get("/api/admin/serverconfig").json()["schedule"] == {
         "enabled": True, "reminderMessage": "Starting soon!", "showCountdown": True, "chatOpenMinutes": 30,
-        "firstReminderMinutes": 60}
+        "firstReminderMinutes": 60, "secondReminderMinutes": 15}
 
 
 def test_event_validation_messages(admin):

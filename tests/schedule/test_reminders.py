@@ -61,6 +61,22 @@ async def test_once_per_occurrence_across_restarts(db, datadir):
     assert logged[1]["message"].startswith("Starting soon!\nLater: ")
 
 
+async def test_a_second_reminder_slot(db, datadir):
+    settings(db, schedule_reminder_minutes=60, schedule_second_reminder_minutes=15)
+    event = add(db, "Show", NOW + timedelta(minutes=50))
+    with trio.fail_after(10):
+        sent, wait = await one_pass(db, datadir, NOW)  # 50 minutes ahead: the first is due
+        assert (sent, wait) == (1, reminders.MAX_SLEEP)
+        assert (await one_pass(db, datadir, NOW + timedelta(minutes=34)))[0] == 0
+        assert (await one_pass(db, datadir, NOW + timedelta(minutes=35)))[0] == 1  # 15 minutes ahead
+        assert (await one_pass(db, datadir, NOW + timedelta(minutes=36)))[0] == 0
+    assert [r["eventId"] for r in reminders_in_log(db)] == [event, event]
+    # A pass sleeps until the next reminder is due when that is sooner than 30 s.
+    add(db, "Later", NOW + timedelta(minutes=60, seconds=10))
+    with trio.fail_after(10):
+        assert await one_pass(db, datadir, NOW) == (0, 10.0)
+
+
 @pytest.mark.parametrize("case", ["cancelled", "started", "no message", "disabled", "lead 0"])
 async def test_not_sent(db, datadir, case):
     settings(db, **{"no message": {"schedule_reminder_message": ""}, "disabled": {"schedule_enabled": False},

@@ -67,9 +67,10 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "showcountdown": ("schedule_show_countdown", _boolean, "schedule countdown setting updated"),
     "chatopenminutes": ("schedule_chat_open_minutes", _minutes(0, 5, 10, 30, 60), "schedule chat open setting updated"),
     "remindermessage": ("schedule_reminder_message", _string, "schedule reminder message updated"),
-    # Owncast has a first and a second reminder; we send one, at this lead time.
     "firstreminderminutes": ("schedule_reminder_minutes", _minutes(0, 15, 30, 60, 120, 1440),
                              "schedule reminder setting updated"),
+    "secondreminderminutes": ("schedule_second_reminder_minutes", _minutes(0, 15, 30, 60, 120, 1440),
+                              "schedule reminder setting updated"),
 }
 
 

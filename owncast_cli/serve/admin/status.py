@@ -181,6 +181,7 @@ def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bo
             "showCountdown": config.schedule_show_countdown,
             "chatOpenMinutes": config.schedule_chat_open_minutes,
             "firstReminderMinutes": config.schedule_reminder_minutes,
+            "secondReminderMinutes": config.schedule_second_reminder_minutes,
         },
         "notifications": {
             "discord": config.discord_configuration,
