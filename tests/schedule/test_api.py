@@ -75,6 +75,8 @@ def test_settings_and_their_messages(admin, public):
         assert r.status_code == code, (path, value, r.text)
         assert (r.json()["message"] if code == 200 else r.json()["error"]) == message
     assert admin.post("/api/admin/config/schedule/enabled", json={}).json()["success"] is False
+    r = admin.post("/api/admin/config/schedule/chatopenminutes", content=b'{"value": Infinity}')
+    assert (r.status_code, r.json()) == (400, {"error": "value must be a whole number of minutes"})
     # serve's copy of the config follows the bus: a moment after the write.
     want = {"enabled": True, "showCountdown": True, "chatOpenMinutesBefore": 30}
     assert eventually(lambda: public.get("/api/config").json()["schedule"] == want or None)

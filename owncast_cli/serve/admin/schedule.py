@@ -46,7 +46,8 @@ def _minutes(*allowed: int) -> Callable[[Any], Any]:
     listed = ", ".join(str(m) for m in allowed[:-1]) + f", or {allowed[-1]} minutes"
 
     def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())  # NaN, inf: no
+        if isinstance(value, bool) or not whole:
             raise BadRequest("value must be a whole number of minutes")
         if int(value) not in allowed:
             raise BadRequest(f"value must be {listed}")
