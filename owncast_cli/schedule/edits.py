@@ -44,7 +44,10 @@ def parse_time(value: Any, field: str) -> datetime:
         except ValueError:
             parsed = None
         if parsed is not None and parsed.tzinfo is not None and "T" in value.upper():
-            return parsed
+            try:
+                return parsed.astimezone(UTC)
+            except OverflowError:  # 9999-12-31T23:00:00-05:00 is past datetime's range in UTC
+                pass
     raise ScheduleInputError(f"{field} must be an RFC 3339 date-time such as 2026-07-06T18:00:00Z (got {value!r})")
 
 

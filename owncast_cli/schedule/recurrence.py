@@ -91,6 +91,9 @@ def parse(value: str) -> Recurrence:
     rules = [line for line in lines if not line.upper().startswith("DTSTART")]
     if not any(line.upper().startswith("RRULE:") for line in rules):
         raise RecurrenceError("recurrence value has no RRULE")
+    if re.search(r"FREQ=(SECONDLY|MINUTELY)\b", "\n".join(rules), re.IGNORECASE):
+        # Owncast takes these and fails at every expansion; no stream repeats every minute.
+        raise RecurrenceError("recurrence rule is too dense to expand")
     if not starts:
         raise RecurrenceError("recurrence value has no DTSTART")
     match = _DTSTART.match(starts[0])

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: How much schedule one request may ask for: the viewer calendar asks month by month.
 MAX_RANGE: Final = timedelta(days=366)
+#: How far from now a public request may look, past or future.
+MAX_DISTANCE: Final = timedelta(days=5 * 366)
 #: How stale the next-event answer of the 5 s status poll may be.
 NEXT_EVENT_TTL: Final = 5.0
 
@@ -46,6 +48,9 @@ def window(args: Any, now: datetime) -> tuple[datetime, datetime]:
         raise BadRequest("to must be after from")
     if end - start > MAX_RANGE:
         raise BadRequest("requested schedule range is too large")
+    if start > now + MAX_DISTANCE or end < now - MAX_DISTANCE:
+        # Rules expand from their DTSTART: a window centuries away would cost seconds of CPU.
+        raise BadRequest("requested schedule range is too far from now (at most 5 years)")
     return start, end
 
 

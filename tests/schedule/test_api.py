@@ -138,6 +138,10 @@ def test_public_window_validation(public):
         ({"from": iso(now), "to": iso(now + timedelta(days=400))}, "requested schedule range is too large"),
         ({"from": "yesterday"}, "Invalid format for parameter from: from must be an RFC 3339 date-time "
                                 "such as 2026-07-06T18:00:00Z (got 'yesterday')"),
+        ({"from": "3000-01-01T00:00:00Z", "to": "3000-02-01T00:00:00Z"},
+         "requested schedule range is too far from now (at most 5 years)"),
+        ({"from": "0001-01-01T00:00:00+01:00"}, "Invalid format for parameter from: from must be an RFC 3339 "
+                                                "date-time such as 2026-07-06T18:00:00Z (got '0001-01-01T00:00:00+01:00')"),
     ]
     for params, message in cases:
         r = public.get("/api/schedule", params=params)
