@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from quart import jsonify
 
@@ -32,6 +32,9 @@ DEFAULT_KEY_WARNING = ("The only stream key is the default 'abc123': anyone can 
 _default_hash: dict[str, bool] = {}
 
 
+#: Owncast's healthyPercentageValue: above it, the stream counts as healthy.
+HEALTHY_PERCENT: Final = 75
+
 def _is_default_password(stored: str) -> bool:
     if stored not in _default_hash:
         from owncast_cli.adminauth import _matches
@@ -56,28 +59,30 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
            viewers: int) -> dict[str, Any] | None:
     """Owncast's StreamHealthOverview from the transcoder's progress and the players' reports.
 
-    ``healthPercentage`` is 100 when the transcoder keeps up and no player reported errors in the
-    last window; ``representation`` is the share of current viewers whose players reported.
+    ``healthPercentage`` is the share of reporting players with no errors in the last window
+    (Owncast's errorCountHealthOverview: healthy above 75 %), at most 50 when the transcoder falls
+    behind; ``representation`` is the share of current viewers whose players reported.
     """
     if not online:
         return None
     messages = []
     percent = 100
-    transcoder_ok = transcode is None or bool(transcode.get("healthy", True))
-    if not transcoder_ok:
-        percent = 50
-        messages.append(str(transcode.get("message") or "the transcoder falls behind"))  # type: ignore[union-attr]
+    healthy = True
+    if transcode is not None and not transcode.get("healthy", True):
+        percent, healthy = 50, False
+        messages.append(str(transcode.get("message") or "the transcoder falls behind"))
     representation = 0
     if playback:
-        reports = max(1, int(playback.get("reports") or 0))
-        errors = float(playback.get("errors") or 0)
-        if errors:
-            percent = min(percent, max(0, round(100 - 100 * errors / reports)))
-            messages.append(f"viewers' players reported {errors:g} errors in the last window")
+        clients = int(playback.get("clients") or 0)
+        with_errors = min(clients, int(playback.get("clientsWithErrors") or 0))
+        if clients and with_errors:
+            share = int(100 - 100 * with_errors / clients)
+            percent, healthy = min(percent, share), healthy and share > HEALTHY_PERCENT
+            messages.append(f"{with_errors} of {clients} clients ({100 - share}%) are experiencing "
+                            "different, unspecified, playback issues.")
         if viewers:
-            representation = min(100, round(100 * int(playback.get("clients") or 0) / viewers))
-    out: dict[str, Any] = {"healthy": percent == 100, "healthPercentage": percent,
-                           "representation": representation}
+            representation = min(100, round(100 * clients / viewers))
+    out: dict[str, Any] = {"healthy": healthy, "healthPercentage": percent, "representation": representation}
     if messages:
         out["message"] = "; ".join(messages)
     return out
