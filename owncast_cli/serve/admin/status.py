@@ -238,6 +238,6 @@ def register(app: QuartTrio, svc: Services) -> None:
         offset = time.time() - svc.viewers.clock()
         return no_store(jsonify([
             {"clientID": v["clientID"], "ipAddress": v["ipAddress"], "userAgent": v["userAgent"],
-             "firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": None}
+             "firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": svc.geoip.lookup(v["ipAddress"])}
             for v in sorted(svc.viewers.snapshot(), key=lambda v: v["firstSeen"])
         ]))
