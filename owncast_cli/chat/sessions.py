@@ -54,7 +54,7 @@ PART_DELAY_SECONDS: Final = 10.0
 #: Owncast (services/chat/server.go): the welcome message comes this long after the connection,
 #: "so people notice this message come in".
 WELCOME_DELAY_SECONDS: Final = 7.0
-#: Owncast (chatclient.go): a ping every 54 s; a peer heard from for 60 s is dead and is closed.
+#: Owncast (chatclient.go): a ping every 54 s; a peer not heard from for 60 s is dead and is closed.
 PING_SECONDS: Final = 54.0
 PONG_WAIT_SECONDS: Final = 60.0
 #: Websocket close codes: going away (shutdown), message too big, policy (slow or banned).

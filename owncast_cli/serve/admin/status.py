@@ -35,6 +35,7 @@ _default_hash: dict[str, bool] = {}
 #: Owncast's healthyPercentageValue: above it, the stream counts as healthy.
 HEALTHY_PERCENT: Final = 75
 
+
 def _is_default_password(stored: str) -> bool:
     if stored not in _default_hash:
         from owncast_cli.adminauth import _matches
