@@ -37,6 +37,10 @@ class PlaybackReport:
     errors: float | None = None
     #: Variant switches the player counted itself (the legacy endpoint); CMCD players send ``br``.
     variant_changes: float | None = None
+    #: The request-derived identity of the viewer the report came from (address and user agent).
+    viewer_id: str = ""
+    #: CMCD's player state token (``sta``): p playing, a paused, w waiting, k seeking, e ended.
+    player_state: str = ""
 
 
 def _split(text: str, sep: str) -> list[str]:
@@ -137,7 +141,7 @@ def _number(keys: Mapping[str, Any], name: str) -> float:
 def to_report(keys: Mapping[str, Any], fallback_client: str) -> PlaybackReport:
     """The measurements Owncast's registerCMCDKeys takes from one report. Every report counts for
     errors (0 when none), so healthy players stay in the health overview's denominator."""
-    sid = keys.get("sid")
+    sid, state = keys.get("sid"), keys.get("sta")
     errors = 0.0
     if keys.get("bs") is True:
         errors += 1  # buffer starvation
@@ -150,4 +154,6 @@ def to_report(keys: Mapping[str, Any], fallback_client: str) -> PlaybackReport:
         download_seconds=_number(keys, "ttlb") / 1000,
         bitrate_kbps=_number(keys, "br"),
         errors=errors,
+        viewer_id=fallback_client,
+        player_state=state if isinstance(state, str) else "",
     )

@@ -22,6 +22,7 @@ from owncast_cli import state
 from owncast_cli.bus.catalog import StreamHealth
 from owncast_cli.repos import metrics
 from owncast_cli.serve.cmcd import PlaybackReport
+from owncast_cli.serve.playback_clients import PlaybackClients
 
 if TYPE_CHECKING:
     from owncast_cli.daemons.context import Context
@@ -59,7 +60,7 @@ def parse_report(body: Any, client: str) -> PlaybackReport:
     return PlaybackReport(client, bandwidth_kbps=values.get("bandwidth", 0.0),
                           latency_seconds=values.get("latency", 0.0),
                           download_seconds=values.get("downloadDuration", 0.0),
-                          errors=values["errors"], variant_changes=values["qualityVariantChanges"])
+                          errors=values["errors"], variant_changes=values["qualityVariantChanges"], viewer_id=client)
 
 
 def _spread(values: list[float], digits: int | None = None) -> dict[str, float] | None:
@@ -131,10 +132,12 @@ class PlaybackMetrics:
         self.interval = interval
         self.raw_flush = raw_flush
         self.window = Window()
+        self.clients = PlaybackClients()
         self.pending: list[tuple[float, str, dict[str, float]]] = []
 
     def add(self, report: PlaybackReport) -> None:
         changes = self.window.add(report)
+        self.clients.record(report, changes)
         raw = {"errors": report.errors or 0.0, "qualityVariantChanges": changes}
         for name, value in (("bandwidth", report.bandwidth_kbps), ("latency", report.latency_seconds),
                             ("downloadDuration", report.download_seconds)):

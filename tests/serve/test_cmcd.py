@@ -21,8 +21,10 @@ from owncast_cli.serve.admin.metrics import Sampler
 from owncast_cli.serve.admin.status import health
 from owncast_cli.serve.cmcd import PlaybackReport, collector_reports, parse_payload, request_keys, to_report
 from owncast_cli.serve.metrics import HEALTH_KEY, PlaybackMetrics, Window, aggregate, parse_report
+from owncast_cli.serve.playback_clients import PlaybackClients
 from owncast_cli.settings import Settings
 from tests.conftest import RunningServer
+from tests.openapi import assert_valid
 
 
 @pytest.mark.parametrize(("payload", "expected"), [
@@ -63,9 +65,9 @@ def test_collector_reports_as_owncast_finds_them() -> None:
 
 def test_reports_map_the_consumed_keys() -> None:
     report = to_report({"mtp": 8200, "ltc": 3100, "ttlb": 450, "br": 1200, "bs": True, "e": "e", "sid": "s1"}, "viewer")
-    assert report == PlaybackReport("s1", 8200.0, 3.1, 0.45, 1200.0, errors=2.0)
+    assert report == PlaybackReport("s1", 8200.0, 3.1, 0.45, 1200.0, errors=2.0, viewer_id="viewer")
     # No sid: the request's viewer identity; nonsense values are not measurements.
-    assert to_report({"mtp": "fast", "ltc": -3, "bs": "yes"}, "viewer") == PlaybackReport("viewer", errors=0.0)
+    assert to_report({"mtp": "fast", "ltc": -3, "bs": "yes"}, "viewer") == PlaybackReport("viewer", errors=0.0, viewer_id="viewer")
 
 
 def test_window_counts_each_client_once() -> None:
@@ -177,3 +179,45 @@ def test_collector_over_http(http: httpx.Client, hls_server: RunningServer) -> N
         time.sleep(0.1)
     assert rows == [("http-test", 5100.0, 3.2, 0.0), ("http-test", 5200.0, None, 0.0), ("http-test", None, None, 1.0),
                     ("http-query", 4800.0, 2.9, 0.0), ("http-hdr", 6100.0, None, 0.0)]
+
+
+def test_each_client_keeps_its_session_figures_while_fresh() -> None:
+    now = [1_800_000_000.0]
+    clients = PlaybackClients(clock=lambda: now[0])
+    first = to_report({"sid": "p1", "mtp": 4000, "ltc": 2500, "br": 1200, "sta": "p"}, "viewer-1")
+    clients.record(first, 0.0)
+    now[0] += 20
+    clients.record(to_report({"sid": "p1", "br": 600, "bs": True, "sta": "w"}, "viewer-1"), 1.0)
+    (client,) = clients.active()
+    assert (client.client_id, client.viewer_id) == ("p1", "viewer-1")
+    health = clients.health(client)
+    assert health == {"source": "client", "lastUpdate": "2027-01-15T08:00:20.000000Z", "playerState": "w",
+                      "bandwidthKbps": 4000.0, "latencySeconds": 2.5, "downloadSeconds": None,
+                      "bitrateKbps": 600.0, "errorCount": 1.0, "qualityVariantChanges": 1.0}
+    now[0] += 15  # the throughput and latency were taken 35 s ago: unknown now, not stale numbers
+    health = clients.health(client)
+    assert health["bandwidthKbps"] is None and health["latencySeconds"] is None and health["bitrateKbps"] == 600.0
+    # A legacy report counts its own errors and switches; a player silent for 60 s is gone.
+    clients.record(parse_report({"errors": 2, "qualityVariantChanges": 3}, "viewer-2"), 3.0)
+    now[0] += 60
+    assert clients.active() == []
+    clients.record(first, 0.0)  # back after its session ended: a new one, counters from zero
+    assert clients.health(clients.active()[0])["errorCount"] == 0.0
+
+
+def test_playback_clients_over_http(http: httpx.Client) -> None:
+    watcher, lurker = {"User-Agent": "cmcd-watcher"}, {"User-Agent": "cmcd-lurker"}
+    assert http.get("/api/ping", headers=watcher).status_code == 200
+    assert http.get("/api/ping", headers=lurker).status_code == 200
+    report = {"v": 2, "e": "t", "sid": "http-session", "mtp": 3300, "ltc": 1800, "br": 1200, "sta": "p"}
+    assert http.post("/api/metrics/cmcd", json=report, headers=watcher).status_code == 200
+    listed = http.get("/api/admin/viewers/playback", auth=("admin", "abc123"))
+    assert listed.status_code == 200
+    assert_valid(listed.json(), "/api/admin/viewers/playback")
+    by_agent = {c["userAgent"]: c for c in listed.json()}
+    watching = by_agent["cmcd-watcher"]
+    assert watching["clientID"] == "http-session" and watching["viewerID"] != "http-session"
+    assert watching["playback"]["bandwidthKbps"] == 3300 and watching["playback"]["latencySeconds"] == 1.8
+    assert watching["playback"]["playerState"] == "p" and watching["playback"]["errorCount"] == 0
+    assert by_agent["cmcd-lurker"]["playback"] is None  # a viewer whose player says nothing is listed too
+    assert by_agent["cmcd-lurker"]["clientID"] == by_agent["cmcd-lurker"]["viewerID"]

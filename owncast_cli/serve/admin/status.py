@@ -14,6 +14,7 @@ from owncast_cli.config.values import ConfigValues
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
 from owncast_cli.serve.platforms import social_icon
+from owncast_cli.serve.playback_clients import playback_list
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -232,6 +233,12 @@ def register(app: QuartTrio, svc: Services) -> None:
         codecs = list((now["transcoder"] or {}).get("supportedCodecs") or [])
         body = server_config(now["config"], codecs=codecs, key_overridden=ctx.settings.streamkey is not None)
         return no_store(jsonify(body))
+
+    @app.get("/api/admin/viewers/playback")
+    async def admin_get_playback_clients() -> Any:
+        offset = time.time() - svc.viewers.clock()
+        return no_store(jsonify(playback_list(svc.viewers.snapshot(), svc.metrics.clients, geo=svc.geoip.lookup,
+                                              first_seen=lambda seen: state.rfc3339(seen + offset))))
 
     @app.get("/api/admin/viewers")
     async def admin_get_viewers() -> Any:
