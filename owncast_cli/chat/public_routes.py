@@ -30,11 +30,11 @@ async def register() -> Any:
     if not isinstance(requested, str):
         requested = None
     chat, headers = service(), headers_of(request.scope)
-    # As Owncast, X-Forwarded-User suggests the name whoever sends it; from a trusted proxy it
-    # also names the identity that proxy authenticated.
+    # As Owncast, X-Forwarded-User suggests the name whoever sends it; from a trusted proxy, when
+    # the admin says that proxy authenticates, it also names the identity.
     forwarded = headers.get("x-forwarded-user", "").strip()[:MAX_FORWARDED_USER] or None
     answer = await chat.register(forwarded_user=forwarded, requested=requested,
-                                 proxy_authenticated=chat.via_trusted_proxy(peer(), headers))
+                                 proxy_authenticated=chat.proxy_signs_in(peer(), headers))
     response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response

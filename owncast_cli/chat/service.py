@@ -104,8 +104,13 @@ class ChatService:
     def peer_trusted(self, peer: str) -> bool:
         return peer_trusted(peer, self.core.networks)
 
-    def via_trusted_proxy(self, peer: str, headers: dict[str, str]) -> bool:
-        return via_trusted_proxy(peer, headers, self.core.networks)
+    def proxy_signs_in(self, peer: str, headers: dict[str, str]) -> bool:
+        """Whether this request's X-Forwarded-User signs its user in: the admin turned
+        ``chat_proxy_user_auth`` on and the request came through a trusted proxy. Off by default:
+        loopback is a trusted proxy by default, and a proxy that passes a client's own
+        X-Forwarded-User through would let anyone sign in as anyone."""
+        return bool(self.core.config.get("chat_proxy_user_auth")) and via_trusted_proxy(
+            peer, headers, self.core.networks)
 
     def is_banned(self, ip: str) -> bool:
         return ip in self.core.banned

@@ -68,6 +68,7 @@ class ConfigValues:
     chat_spam_protection_enabled: bool
     chat_slur_filter_enabled: bool
     chat_require_authentication: bool
+    chat_proxy_user_auth: bool
     chat_offline_enabled: bool
     chat_history_retention_hours: float
     chat_max_connections: int

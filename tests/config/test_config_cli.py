@@ -65,6 +65,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "chat_spam_protection_enabled": (False, "x"),
     "chat_slur_filter_enabled": (True, "x"),
     "chat_require_authentication": (True, "x"),
+    "chat_proxy_user_auth": (True, "x"),
     "chat_offline_enabled": (False, "x"),
     "chat_history_retention_hours": (48, 0),
     "chat_max_connections": (500, -1),

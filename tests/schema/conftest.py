@@ -60,9 +60,7 @@ NOT_SERVED: dict[str, str] = {
     "/admin/federation/send": "federation is not built yet",
     "/admin/federation/actions": "federation is not built yet",
     "/admin/followers/remove": "federation is not built yet (no followers to remove)",
-    "/metrics/cmcd": "CMCD playback metrics are not collected yet",
     "/notifications/register": "browser push notifications are not built yet",
-    "/admin/viewers/playback": "per-client playback metrics are not collected yet",
 }
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -29,7 +29,8 @@ def tls() -> Iterator[TLS]:
 @pytest.fixture(scope="module")
 def signin_server(tls: TLS) -> Iterator[RunningServer]:
     """A run-all whose outbound client trusts the test CA (SSL_CERT_FILE), may reach 127.0.0.1,
-    knows its URL, and trusts 127.0.0.1 as a proxy (each test browser is its own address)."""
+    knows its URL, trusts 127.0.0.1 as a proxy (each test browser is its own address) that signs
+    users in, and federates."""
     before = os.environ.get("SSL_CERT_FILE")
     os.environ["SSL_CERT_FILE"] = str(tls.ca_pem)
     try:
@@ -43,6 +44,7 @@ def signin_server(tls: TLS) -> Iterator[RunningServer]:
         set_config(server, "server_url", server.base_url)
         set_config(server, "outbound_allowed_hosts", '["127.0.0.1"]')
         set_config(server, "trusted_proxies", '["127.0.0.1"]')
+        set_config(server, "chat_proxy_user_auth", "true")  # the loopback "proxy" signs users in
         set_config(server, "federation_enabled", "true")  # fediverse codes go out through federate
         yield server
 

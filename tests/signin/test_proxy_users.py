@@ -1,5 +1,6 @@
 """Reverse-proxy users: X-Forwarded-User names a new chat user for any client, and from a trusted
-proxy also authenticates it (one user across browsers), over real HTTP and websockets."""
+proxy, with chat_proxy_user_auth on, also authenticates it (one user across browsers), over real
+HTTP and websockets."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from tests.chat.conftest import chat_apart, set_config
+from tests.chat.conftest import chat_apart, chat_caught_up, set_config
 from tests.chat.wsclient import chat_client, register
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, owncast
 from tests.openapi import assert_valid
 
 ADMIN = ("admin", "abc123")
@@ -28,7 +29,14 @@ async def connected_user(base: str, token: str) -> dict[str, Any]:
         return (await client.next("CONNECTED_USER_INFO"))["user"]
 
 
+def unset(server: RunningServer, *keys: str) -> None:
+    for key in keys:
+        owncast("config", "unset", key, datadir=server.datadir, check=True)
+    chat_caught_up(server.datadir)
+
+
 async def test_any_client_names_but_does_not_authenticate(chat_server: RunningServer) -> None:
+    """By default (loopback trusted, chat_proxy_user_auth off) the header only names the user."""
     base = chat_server.base_url
     alice = await register(base, headers={"X-Forwarded-User": "alice-proxy"})
     assert alice["displayName"] == "alice-proxy"
@@ -43,7 +51,7 @@ async def test_any_client_names_but_does_not_authenticate(chat_server: RunningSe
 
 async def test_trusted_proxy_authenticates_and_keeps_one_user(chat_server: RunningServer) -> None:
     base = chat_server.base_url
-    set_config(chat_server, "trusted_proxies", '["127.0.0.1"]')
+    set_config(chat_server, "chat_proxy_user_auth", "true")  # loopback is a trusted proxy by default
     try:
         first = await register(base, headers={"X-Forwarded-User": "bob@corp"})
         assert first["displayName"] == "bob@corp"
@@ -59,12 +67,13 @@ async def test_trusted_proxy_authenticates_and_keeps_one_user(chat_server: Runni
         # A trusted proxy's request without the header is an anonymous user.
         plain = await register(base)
         assert (await admin_user(base, plain["id"]))["authenticated"] is False
-    finally:
+        # From an address that is not a trusted proxy, the same header makes a new anonymous user.
         set_config(chat_server, "trusted_proxies", "[]")
-    # No longer trusted: the same header makes a new anonymous user.
-    stranger = await register(base, headers={"X-Forwarded-User": "bob@corp"})
-    assert stranger["id"] != first["id"]
-    assert (await admin_user(base, stranger["id"]))["authenticated"] is False
+        stranger = await register(base, headers={"X-Forwarded-User": "bob@corp"})
+        assert stranger["id"] != first["id"]
+        assert (await admin_user(base, stranger["id"]))["authenticated"] is False
+    finally:
+        unset(chat_server, "trusted_proxies", "chat_proxy_user_auth")
 
 
 async def test_chat_apart_trusts_the_hop_serve_saw() -> None:
@@ -72,6 +81,8 @@ async def test_chat_apart_trusts_the_hop_serve_saw() -> None:
     decides; a client's own X-Forwarded-For cannot make it trusted."""
     with chat_apart() as (server, _chat):
         base = server.base_url
+        set_config(server, "chat_proxy_user_auth", "true")
+        set_config(server, "trusted_proxies", "[]")
         spoofed = await register(base, headers={"X-Forwarded-User": "mallory", "X-Forwarded-For": "10.9.9.9"})
         set_config(server, "trusted_proxies", '["10.9.9.9"]')
         spoofed2 = await register(base, headers={"X-Forwarded-User": "mallory", "X-Forwarded-For": "10.9.9.9"})
