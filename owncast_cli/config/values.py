@@ -40,6 +40,7 @@ class ConfigValues:
     http_port_number: int
     http_listen_address: str
     trusted_proxies: list[str]
+    outbound_allowed_hosts: list[str]
     http_idle_timeout_seconds: float
     http_max_connections: int
     http_max_connections_per_address: int
@@ -61,6 +62,7 @@ class ConfigValues:
     hls_offline_cleanup_seconds: float
     directory_enabled: bool
     directory_registration_key: str
+    directory_url: str
     chat_disabled: bool
     chat_join_messages_enabled: bool
     chat_established_users_only_mode: bool
@@ -82,6 +84,9 @@ class ConfigValues:
     federation_hide_followers_tab: bool
     notifications_enabled: bool
     discord_configuration: dict[str, Any]
+    notifications_apprise_urls: list[dict[str, str]]
+    webhook_retry_seconds: float
+    webhook_timeout_seconds: float
     browser_push_configuration: dict[str, Any]
     logo_uniqueness: str
     public_key: str
