@@ -1,0 +1,160 @@
+"""Owncast's webhook bodies built from bus events (sans-IO: the server's state comes in).
+
+``{"type": <EVENT>, "eventData": {...}}`` with the fields and order of Owncast's
+``services/webhooks``: chat events carry ``status`` and ``serverURL`` first (Go's embedded
+``BaseWebhookData``), stream events are a Go map (alphabetical keys), and the fediverse follow
+has no ``status``. ``serverURL`` is left out while unset (Go's ``omitempty``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from owncast_cli.bus.catalog import (
+    ChatMessage,
+    ChatNameChange,
+    ChatUserJoined,
+    ChatUserParted,
+    ChatVisibilityUpdate,
+    ConfigChanged,
+    FediverseEngagement,
+    StreamStarted,
+    StreamStopped,
+)
+from owncast_cli.bus.eventtype import BusEvent
+
+#: Owncast's 9 webhook event types.
+CHAT, NAME_CHANGE, USER_JOINED, USER_PARTED = "CHAT", "NAME_CHANGE", "USER_JOINED", "USER_PARTED"
+STREAM_STARTED, STREAM_STOPPED, STREAM_TITLE_UPDATED = "STREAM_STARTED", "STREAM_STOPPED", "STREAM_TITLE_UPDATED"
+VISIBILITY_UPDATE, FEDIVERSE_ENGAGEMENT_FOLLOW = "VISIBILITY-UPDATE", "FEDIVERSE_ENGAGEMENT_FOLLOW"
+EVENT_TYPES: Final = (CHAT, NAME_CHANGE, USER_JOINED, USER_PARTED, STREAM_STARTED, STREAM_STOPPED,
+                      STREAM_TITLE_UPDATED, VISIBILITY_UPDATE, FEDIVERSE_ENGAGEMENT_FOLLOW)
+#: The bus events that can become a webhook.
+SOURCES: Final[tuple[type[BusEvent], ...]] = (
+    ChatMessage, ChatNameChange, ChatUserJoined, ChatUserParted, ChatVisibilityUpdate,
+    StreamStarted, StreamStopped, ConfigChanged, FediverseEngagement)
+
+_SHORTID = string.ascii_letters + string.digits + "-_"
+
+
+def short_id() -> str:
+    """An id like Owncast's ``shortid`` (9 URL-safe characters) for events it mints."""
+    return "".join(secrets.choice(_SHORTID) for _ in range(9))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The server's state when the event is routed: what ``status`` and the stream events say."""
+
+    server_name: str
+    server_summary: str
+    server_url: str
+    stream_title: str
+    #: Owncast's ``models.Status``, in its field order.
+    status: dict[str, Any]
+
+
+def status_object(stream: dict[str, Any], viewers: dict[str, int], title: str, version: str) -> dict[str, Any]:
+    """Owncast's ``models.Status`` from the shared runtime state (``owncast_cli.state``)."""
+    return {
+        "lastConnectTime": stream.get("lastConnectTime"),
+        "lastDisconnectTime": stream.get("lastDisconnectTime"),
+        "versionNumber": version,
+        "streamTitle": title,
+        "viewerCount": viewers.get("current", 0),
+        "overallMaxViewerCount": viewers.get("overallPeak", 0),
+        "sessionMaxViewerCount": viewers.get("sessionPeak", 0),
+        "online": bool(stream.get("online")),
+    }
+
+
+def webhook_type(body: BusEvent) -> str | None:
+    """The Owncast event type a bus event becomes, or None when it is not a webhook event."""
+    if isinstance(body, ConfigChanged):
+        return STREAM_TITLE_UPDATED if body.key == "stream_title" else None
+    if isinstance(body, FediverseEngagement):
+        return FEDIVERSE_ENGAGEMENT_FOLLOW if body.kind == "follow" else None
+    return _TYPES.get(type(body))
+
+
+_TYPES: Final[dict[type[BusEvent], str]] = {
+    ChatMessage: CHAT, ChatNameChange: NAME_CHANGE, ChatUserJoined: USER_JOINED, ChatUserParted: USER_PARTED,
+    ChatVisibilityUpdate: VISIBILITY_UPDATE, StreamStarted: STREAM_STARTED, StreamStopped: STREAM_STOPPED,
+}
+
+
+def _base(snap: Snapshot) -> dict[str, Any]:
+    base: dict[str, Any] = {"status": snap.status}
+    if snap.server_url:
+        base["serverURL"] = snap.server_url
+    return base
+
+
+def _chat(body: ChatMessage, snap: Snapshot, ts: str) -> dict[str, Any]:
+    data = _base(snap)
+    # WebhookChatMessage: every field but ``visible`` is omitempty.
+    for key, value in (("user", body.user), ("timestamp", body.timestamp), ("body", body.body),
+                       ("rawBody", body.raw_body), ("id", body.id), ("clientId", body.client_id)):
+        if value:
+            data[key] = value
+    data["visible"] = body.visible
+    return data
+
+
+def _user(body: ChatUserJoined | ChatUserParted, snap: Snapshot, ts: str) -> dict[str, Any]:
+    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user}
+
+
+def _name_change(body: ChatNameChange, snap: Snapshot, ts: str) -> dict[str, Any]:
+    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user, "newName": body.new_name}
+
+
+def _visibility(body: ChatVisibilityUpdate, snap: Snapshot, ts: str) -> dict[str, Any]:
+    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user,
+            "visible": body.visible, "ids": body.ids}
+
+
+def _stream(body: BusEvent, snap: Snapshot, ts: str) -> dict[str, Any]:
+    title = str(body.value) if isinstance(body, ConfigChanged) else snap.stream_title
+    timestamp = body.time if isinstance(body, StreamStarted) else ts
+    data = {"id": short_id(), "name": snap.server_name}
+    if snap.server_url:
+        data["serverURL"] = snap.server_url
+    data.update(status=snap.status, streamTitle=title, summary=snap.server_summary, timestamp=timestamp)
+    return data
+
+
+def _follow(body: FediverseEngagement, snap: Snapshot, ts: str) -> dict[str, Any]:
+    data = {"id": short_id(), "timestamp": body.time, "name": body.name, "username": body.username,
+            "image": body.image or ""}
+    if snap.server_url:
+        data["serverURL"] = snap.server_url
+    return data
+
+
+_BUILDERS: Final[dict[str, Callable[[Any, Snapshot, str], dict[str, Any]]]] = {
+    CHAT: _chat, USER_JOINED: _user, USER_PARTED: _user, NAME_CHANGE: _name_change,
+    VISIBILITY_UPDATE: _visibility, STREAM_STARTED: _stream, STREAM_STOPPED: _stream,
+    STREAM_TITLE_UPDATED: _stream, FEDIVERSE_ENGAGEMENT_FOLLOW: _follow,
+}
+
+
+def event_data(kind: str, body: BusEvent, snap: Snapshot, ts: str) -> dict[str, Any]:
+    """The ``eventData`` of a ``kind`` webhook for ``body``; ``ts`` is the event's RFC 3339 time."""
+    return _BUILDERS[kind](body, snap, ts)
+
+
+def encode(kind: str, data: dict[str, Any]) -> str:
+    """The request body: Go's ``json.Marshal`` of ``WebhookEvent`` (eventData first, compact, and
+    ``<``, ``>``, ``&``, U+2028/9 escaped as Go does; they occur only inside JSON strings)."""
+    text = json.dumps({"eventData": data, "type": kind}, separators=(",", ":"), ensure_ascii=False)
+    return text.translate(_GO_ESCAPES)
+
+
+_GO_ESCAPES: Final = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                    "\u2028": "\\u2028", "\u2029": "\\u2029"})
