@@ -21,6 +21,7 @@ logger = logging.getLogger("owncast.notify")
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[str] = trio.TASK_STATUS_IGNORED) -> None:
     shared = await Shared.load(ctx)
     async with outbound_client(lambda: shared.allow) as client, trio.open_nursery() as nursery:
+        nursery.start_soon(shared.run_writer)
         await nursery.start(Deliverer(shared, client).run)
         await nursery.start(Router(shared).run)
         logger.info("notify running")

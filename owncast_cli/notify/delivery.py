@@ -81,7 +81,7 @@ class Deliverer:
                         nursery.start_soon(self._lane, webhook_id)
                 if self.clock() - pruned_at > 3600:
                     pruned_at = self.clock()
-                    await db.run_write(partial(deliveries.prune_delivered, db, pruned_at - KEEP_DELIVERED_SECONDS))
+                    await self.shared.write(partial(deliveries.prune_delivered, db, pruned_at - KEEP_DELIVERED_SECONDS))
                 with trio.move_on_after(POLL_SECONDS):
                     await queued.wait()
                 for event in self.lanes.values():
@@ -127,15 +127,15 @@ class Deliverer:
                                     window=config.webhook_retry_seconds, dice=self.dice(), permanent=permanent)
             verdict = decision.verdict
             if verdict is retry.Verdict.DELIVERED:
-                await db.run_write(partial(_delivered, db, row, text, now))
+                await self.shared.write(partial(_delivered, db, row, text, now))
                 return True
             if verdict is retry.Verdict.FAILED:
                 logger.warning("webhook %d (%s): %s event %d failed for good: %s", hook.id, hook.url,
                                row.event_type, row.event_id, text)
-                await db.run_write(partial(_failed, db, row, text, now, decision.pause))
+                await self.shared.write(partial(_failed, db, row, text, now, decision.pause))
                 return not decision.pause
             assert decision.next_at is not None
-            await db.run_write(partial(_retry, db, row, text, now, decision.next_at))
+            await self.shared.write(partial(_retry, db, row, text, now, decision.next_at))
             fresh = await db.run(partial(deliveries.get, db, row.id))
             if fresh is None:
                 return False  # its webhook was deleted

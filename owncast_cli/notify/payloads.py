@@ -158,3 +158,17 @@ def encode(kind: str, data: dict[str, Any]) -> str:
 
 _GO_ESCAPES: Final = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                                     "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def ping(snap: Snapshot, ts: str) -> dict[str, Any]:
+    """The ``eventData`` of the PING event ``owncast webhooks test`` sends (an Owncast event type
+    that no state change fires, so a receiver acting on real events ignores it)."""
+    return {**_base(snap), "id": short_id(), "timestamp": ts}
+
+
+def snapshot(db: Any, config: Any, version: str) -> Snapshot:
+    """The server's state now, from the shared database (sync: call it in a unit of work)."""
+    from owncast_cli import state
+
+    status = status_object(state.stream(db), state.viewers(db), config.stream_title, version)
+    return Snapshot(config.server_name, config.server_summary, config.server_url, config.stream_title, status)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -26,6 +27,12 @@ class Shared:
     queued: trio.Event = field(default_factory=trio.Event)
     #: Set when a go-live or reminder notice was queued or cancelled.
     noticed: trio.Event = field(default_factory=trio.Event)
+    #: Held around each of the daemon's write transactions: two of them at once would only make
+    #: one wait in SQLite's busy handler, which sleeps in steps of milliseconds.
+    writing: trio.Lock = field(default_factory=trio.Lock)
+
+    _writes: list[tuple[Callable[[], Any], trio.Event]] = field(default_factory=list)
+    _write_wanted: trio.Event = field(default_factory=trio.Event)
 
     @classmethod
     async def load(cls, ctx: Context) -> Shared:
@@ -43,3 +50,28 @@ class Shared:
     def wake_notices(self) -> None:
         self.noticed.set()
         self.noticed = trio.Event()
+
+    async def write(self, work: Callable[[], Any]) -> None:
+        """Run ``work`` in a write transaction shared with the writes queued meanwhile (group
+        commit: the delivery lanes each record an outcome before their next send), and return
+        once it is committed. Needs :meth:`run_writer` running."""
+        done = trio.Event()
+        self._writes.append((work, done))
+        self._write_wanted.set()
+        await done.wait()
+
+    async def run_writer(self) -> None:
+        db = self.ctx.db
+        while True:
+            await self._write_wanted.wait()
+            self._write_wanted = trio.Event()
+            batch, self._writes = self._writes, []
+
+            def work(batch: list[tuple[Callable[[], Any], trio.Event]] = batch) -> None:
+                for fn, _ in batch:
+                    fn()
+
+            async with self.writing:
+                await db.run_write(work)
+            for _, done in batch:
+                done.set()

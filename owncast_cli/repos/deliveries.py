@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import peewee
 
+from owncast_cli.repos import webhooks
 from owncast_cli.repos.base import Model
 from owncast_cli.repos.webhooks import Webhook
 
@@ -111,11 +112,17 @@ def mark_failed(db: Database, row: Row, status: str, now: float) -> None:
 
 
 def replay(db: Database, delivery_id: int, now: float) -> Row | None:
-    """Queue a dead-lettered (or delivered) row again, as new; None when there is no such row."""
+    """Queue a dead-lettered (or delivered) row again, as new, and resume its webhook if it was
+    paused; None when there is no such row."""
     updated = Delivery.update({Delivery.state: PENDING, Delivery.attempts: 0, Delivery.next_attempt_at: now,
                                Delivery.failing_since: None, Delivery.delivered_at: None}) \
         .where(Delivery.id == delivery_id).bind(db.peewee).execute()
-    return get(db, delivery_id) if updated else None
+    if not updated:
+        return None
+    row = get(db, delivery_id)
+    assert row is not None
+    webhooks.resume(db, row.webhook_id)
+    return row
 
 
 def get(db: Database, delivery_id: int) -> Row | None:
