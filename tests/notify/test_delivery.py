@@ -84,3 +84,19 @@ async def test_a_webhook_failing_for_the_whole_window_is_paused_with_a_reason(no
     assert hook is not None and hook.paused_reason is not None
     assert hook.paused_reason.startswith("failing since ") and hook.paused_reason.endswith(": 503")
     assert [row.last_status for row in deliveries.failures(notify_db)] == ["503"]
+
+
+async def test_an_address_the_guard_refuses_is_a_permanent_failure(notify_db: Database, datadir: Path) -> None:
+    set_config(notify_db, outbound_allowed_hosts=[])
+    with trio.fail_after(20):
+        async with receiver() as got, running_notify(notify_db, datadir) as notify:
+            await notify.add_webhook(got.url, ["CHAT"])
+            await notify.bus.publish(chat(0))
+            (failed,) = await until(notify_db, lambda db: deliveries.failures(db))
+            # The allowlist is read live: the next event goes through once 127.0.0.1 is listed.
+            await notify.set_config(outbound_allowed_hosts=["127.0.0.1"])
+            await notify.bus.publish(chat(1))
+            await got.wait_for(lambda reqs: len(reqs) == 1)
+    assert failed.attempts == 1 and failed.last_status is not None
+    assert failed.last_status.startswith("refused to connect to 127.0.0.1 (127.0.0.1): a loopback address")
+    assert [r.json()["eventData"]["id"] for r in got.requests] == ["m1"]
