@@ -141,7 +141,6 @@ def _daemon_command(name: str) -> click.Command:
 serve_command = _daemon_command("serve")
 ingest_command = _daemon_command("ingest")
 transcode_command = _daemon_command("transcode")
-notify_command = _daemon_command("notify")
 
 
 @click.command("migrate")

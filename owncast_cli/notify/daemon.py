@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import trio
 
 from owncast_cli.notify.delivery import Deliverer
+from owncast_cli.notify.notices import Notices
 from owncast_cli.notify.router import Router
 from owncast_cli.notify.shared import Shared
 from owncast_cli.outbound.client import outbound_client
@@ -23,6 +24,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[str] = trio.TASK_S
     async with outbound_client(lambda: shared.allow) as client, trio.open_nursery() as nursery:
         nursery.start_soon(shared.run_writer)
         await nursery.start(Deliverer(shared, client).run)
+        await nursery.start(Notices(shared, client).run)
         await nursery.start(Router(shared).run)
         logger.info("notify running")
         task_status.started("bus cursor notify")

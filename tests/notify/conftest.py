@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +65,14 @@ class Running:
 
 
 @asynccontextmanager
-async def running_notify(db: Database, datadir: Path, *, start: bool = True) -> AsyncIterator[Running]:
-    """A bus and (unless ``start`` is False) the notify daemon, in this process."""
+async def running_notify(db: Database, datadir: Path, *, start: bool = True,
+                         bus_clock: Callable[[], float] = time.time) -> AsyncIterator[Running]:
+    """A bus (stamping events with ``bus_clock``) and, unless ``start`` is False, the notify
+    daemon, in this process."""
     from owncast_cli.notify.daemon import serve
 
     settings = Settings(datadir=datadir)
-    async with open_bus(db, settings.run_dir, "test") as bus, trio.open_nursery() as nursery:
+    async with open_bus(db, settings.run_dir, "test", clock=bus_clock) as bus, trio.open_nursery() as nursery:
         ctx = Context(settings, db, bus, load_plugins(None, entry_points=False))
         if start:
             await nursery.start(serve, ctx)

@@ -86,7 +86,7 @@ class Receiver:
                 if not isinstance(status, int):
                     status = await status
                 got.status = status
-                payload = b'{"ok":true}'
+                payload = b"" if status in (204, 304) else b'{"ok":true}'
                 await stream.send_all(conn.send(h11.Response(status_code=status, headers=[
                     ("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])))
                 await stream.send_all(conn.send(h11.Data(data=payload)) + conn.send(h11.EndOfMessage()))

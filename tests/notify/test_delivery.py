@@ -100,3 +100,27 @@ async def test_an_address_the_guard_refuses_is_a_permanent_failure(notify_db: Da
     assert failed.attempts == 1 and failed.last_status is not None
     assert failed.last_status.startswith("refused to connect to 127.0.0.1 (127.0.0.1): a loopback address")
     assert [r.json()["eventData"]["id"] for r in got.requests] == ["m1"]
+
+
+async def test_a_fediverse_follow_becomes_the_follow_webhook(notify_db: Database, datadir: Path) -> None:
+    from owncast_cli.bus.catalog import FediverseEngagement
+
+    def engagement(kind: str) -> FediverseEngagement:
+        return FediverseEngagement(kind=kind, actor_iri="https://m.example/users/ann", name="Ann",
+                                   username="ann@m.example", image="https://m.example/ann.png",
+                                   link="https://m.example/@ann", body="Ann followed this stream.",
+                                   time="2026-12-08T01:00:00Z")
+
+    with trio.fail_after(20):
+        async with receiver() as got, running_notify(notify_db, datadir) as notify:
+            await notify.add_webhook(got.url, ["FEDIVERSE_ENGAGEMENT_FOLLOW", "CHAT"])
+            await notify.bus.publish(engagement("like"))
+            await notify.bus.publish(engagement("follow"))
+            await notify.bus.publish(chat(0))  # sent after the follow: nothing came in between
+            await got.wait_for(lambda reqs: len(reqs) == 2)
+    follow = got.requests[0].json()
+    assert follow["type"] == "FEDIVERSE_ENGAGEMENT_FOLLOW"
+    assert {k: v for k, v in follow["eventData"].items() if k != "id"} == {
+        "timestamp": "2026-12-08T01:00:00Z", "name": "Ann", "username": "ann@m.example",
+        "image": "https://m.example/ann.png"}
+    assert got.requests[1].json()["type"] == "CHAT"
