@@ -34,9 +34,10 @@ def list_command(settings: Settings, as_json: bool) -> None:
 
     db = open_db(settings)
     hooks, pending = webhooks.all_webhooks(db), deliveries.pending_counts(db)
-    rows = [{"id": h.id, "url": h.url, "events": list(h.events), "secret": mask(h.secret), "lastUsed": h.last_used,
-             "lastStatus": h.last_status, "pending": pending.get(h.id, 0), "pausedReason": h.paused_reason}
-            for h in hooks]
+    rows: list[dict[str, Any]] = [
+        {"id": h.id, "url": h.url, "events": list(h.events), "secret": mask(h.secret), "lastUsed": h.last_used,
+         "lastStatus": h.last_status, "pending": pending.get(h.id, 0), "pausedReason": h.paused_reason}
+        for h in hooks]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return

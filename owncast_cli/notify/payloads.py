@@ -122,7 +122,7 @@ def _visibility(body: ChatVisibilityUpdate, snap: Snapshot, ts: str) -> dict[str
 def _stream(body: BusEvent, snap: Snapshot, ts: str) -> dict[str, Any]:
     title = str(body.value) if isinstance(body, ConfigChanged) else snap.stream_title
     timestamp = body.time if isinstance(body, StreamStarted) else ts
-    data = {"id": short_id(), "name": snap.server_name}
+    data: dict[str, Any] = {"id": short_id(), "name": snap.server_name}
     if snap.server_url:
         data["serverURL"] = snap.server_url
     data.update(status=snap.status, streamTitle=title, summary=snap.server_summary, timestamp=timestamp)
@@ -130,7 +130,7 @@ def _stream(body: BusEvent, snap: Snapshot, ts: str) -> dict[str, Any]:
 
 
 def _follow(body: FediverseEngagement, snap: Snapshot, ts: str) -> dict[str, Any]:
-    data = {"id": short_id(), "timestamp": body.time, "name": body.name, "username": body.username,
+    data: dict[str, Any] = {"id": short_id(), "timestamp": body.time, "name": body.name, "username": body.username,
             "image": body.image or ""}
     if snap.server_url:
         data["serverURL"] = snap.server_url

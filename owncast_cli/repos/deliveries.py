@@ -141,9 +141,9 @@ def failures(db: Database, webhook_id: int | None = None, limit: int = 100) -> l
 
 def pending_counts(db: Database) -> dict[int, int]:
     """Pending rows per webhook id."""
-    query = (Delivery.select(Delivery.webhook_id, peewee.fn.COUNT(Delivery.id).alias("n"))
+    query = (Delivery.select(Delivery.webhook_id, peewee.fn.COUNT(Delivery.id))
              .where(Delivery.state == PENDING).group_by(Delivery.webhook_id).bind(db.peewee))
-    return {int(r.webhook_id): int(r.n) for r in query}
+    return {int(webhook_id): int(count) for webhook_id, count in query.tuples().iterator()}
 
 
 def prune_delivered(db: Database, older_than: float) -> int:

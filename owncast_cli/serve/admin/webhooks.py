@@ -46,7 +46,7 @@ def register(app: QuartTrio, svc: Services) -> None:
             return fail(str(exc))
         # A secret is generated unless the admin brought one; this answer is the only one that shows it.
         secret = secret or secrets.token_hex(32)
-        now, made = time.time(), {}
+        now, made = time.time(), dict[str, Any]()
 
         def effect() -> list[WebhooksChanged]:
             made.update(hook_payload(webhooks.create(db, url, events, secret, now)), secret=secret)
