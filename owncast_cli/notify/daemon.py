@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import trio
 
+from owncast_cli.notify.channels import browser
 from owncast_cli.notify.delivery import Deliverer
 from owncast_cli.notify.notices import Notices
 from owncast_cli.notify.router import Router
@@ -20,6 +21,8 @@ logger = logging.getLogger("owncast.notify")
 
 
 async def serve(ctx: Context, *, task_status: trio.TaskStatus[str] = trio.TASK_STATUS_IGNORED) -> None:
+    if await browser.ensure_keys(ctx.bus, ctx.db):
+        logger.info("browser push: VAPID keys generated")
     shared = await Shared.load(ctx)
     async with outbound_client(lambda: shared.allow) as client, trio.open_nursery() as nursery:
         nursery.start_soon(shared.run_writer)

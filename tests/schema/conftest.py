@@ -61,7 +61,6 @@ NOT_SERVED: dict[str, str] = {
     "/admin/federation/actions": "federation is not built yet",
     "/admin/followers/remove": "federation is not built yet (no followers to remove)",
     "/metrics/cmcd": "CMCD playback metrics are not collected yet",
-    "/notifications/register": "browser push notifications are not built yet",
     "/admin/viewers/playback": "per-client playback metrics are not collected yet",
     "/auth/indieauth": "IndieAuth chat login is not built yet",
     "/auth/indieauth/callback": "IndieAuth chat login is not built yet",

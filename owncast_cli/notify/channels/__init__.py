@@ -37,12 +37,15 @@ class Channel(Protocol):
 
 def configured(config: ConfigValues, db: Database) -> list[Channel]:
     """The channels the config turns on, in a stable order (sync: reads the database)."""
-    from owncast_cli.notify.channels import apprise_urls, discord
+    from owncast_cli.notify.channels import apprise_urls, browser, discord
 
     found: list[Channel] = []
     if config.discord_configuration.get("enabled") and config.discord_configuration.get("webhook"):
         found.append(discord.Discord(config))
     found += [apprise_urls.AppriseURL(i, item, config) for i, item in enumerate(config.notifications_apprise_urls)]
+    push = browser.from_config(config, db)
+    if push is not None:
+        found.append(push)
     return found
 
 
