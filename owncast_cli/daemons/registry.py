@@ -36,6 +36,6 @@ DAEMONS: dict[str, DaemonSpec] = {
         DaemonSpec("chat", "owncast_cli.chat.daemon:serve",
                    "Owncast's websocket chat: users, moderation and history (/ws, /api/chat; run/chat.sock)."),
         DaemonSpec("notify", "owncast_cli.notify.daemon:serve",
-                   "Outbound webhooks with retries; go-live notifications (Discord, apprise URLs, browser push)."),
+                   "Webhooks with retries, go-live notifications (Discord, apprise, browser push), the directory."),
     )
 }

@@ -9,6 +9,7 @@ import trio
 
 from owncast_cli.notify.channels import browser
 from owncast_cli.notify.delivery import Deliverer
+from owncast_cli.notify.directory import Directory
 from owncast_cli.notify.notices import Notices
 from owncast_cli.notify.router import Router
 from owncast_cli.notify.shared import Shared
@@ -28,6 +29,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[str] = trio.TASK_S
         nursery.start_soon(shared.run_writer)
         await nursery.start(Deliverer(shared, client).run)
         await nursery.start(Notices(shared, client).run)
+        await nursery.start(Directory(shared, client).run)
         await nursery.start(Router(shared).run)
         logger.info("notify running")
         task_status.started("bus cursor notify")

@@ -86,6 +86,8 @@ class Router:
                     effects = []
                 if isinstance(body, ConfigChanged):
                     await self.shared.reload()
+                    if body.key in ("directory_enabled", "directory_url", "server_url"):
+                        self.shared.wake_directory()
                 else:
                     self.hooks = await self.db.run(lambda: webhooks.all_webhooks(self.db))
             effect = self._plan(event, body)
@@ -114,7 +116,7 @@ class Router:
 
             def go_live(batch: _Batch) -> None:
                 notices.queue(db, key, notices.GO_LIVE, title, event.ts + GO_LIVE_DELAY)
-                batch.woken.add(shared.wake_notices)
+                batch.woken.update((shared.wake_notices, shared.wake_directory))
                 self._queue_webhooks(batch, event, body)
 
             return go_live

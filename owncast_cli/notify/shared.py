@@ -27,6 +27,8 @@ class Shared:
     queued: trio.Event = field(default_factory=trio.Event)
     #: Set when a go-live or reminder notice was queued or cancelled.
     noticed: trio.Event = field(default_factory=trio.Event)
+    #: Set when the directory should be pinged now (the stream started, its config changed).
+    directory_wake: trio.Event = field(default_factory=trio.Event)
     #: Held around each of the daemon's write transactions: two of them at once would only make
     #: one wait in SQLite's busy handler, which sleeps in steps of milliseconds.
     writing: trio.Lock = field(default_factory=trio.Lock)
@@ -46,6 +48,10 @@ class Shared:
     def wake_deliveries(self) -> None:
         self.queued.set()
         self.queued = trio.Event()
+
+    def wake_directory(self) -> None:
+        self.directory_wake.set()
+        self.directory_wake = trio.Event()
 
     def wake_notices(self) -> None:
         self.noticed.set()

@@ -42,8 +42,8 @@ def check_signature(secret: str, body: bytes, header: str, *, now: float, tolera
 
 
 class Receiver:
-    """Answers every request with ``answer(request)`` (an int status, or an awaitable-returning
-    callable for one that holds requests) and keeps them all in ``requests``."""
+    """Answers every request with ``answer(request)``: a status, a ``(status, body)`` pair, or an
+    awaitable of either (to hold a request); keeps every request in ``requests``."""
 
     def __init__(self, answer: Callable[[Received], Any] | None = None) -> None:
         self.answer = answer or (lambda request: 200)
@@ -83,10 +83,12 @@ class Receiver:
                 self.requests.append(got)
                 self._note()
                 status = self.answer(got)
-                if not isinstance(status, int):
+                if not isinstance(status, (int, tuple)):
                     status = await status
+                status, payload = status if isinstance(status, tuple) else (status, b'{"ok":true}')
                 got.status = status
-                payload = b"" if status in (204, 304) else b'{"ok":true}'
+                if status in (204, 304):
+                    payload = b""
                 await stream.send_all(conn.send(h11.Response(status_code=status, headers=[
                     ("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])))
                 await stream.send_all(conn.send(h11.Data(data=payload)) + conn.send(h11.EndOfMessage()))
