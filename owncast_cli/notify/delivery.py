@@ -127,7 +127,7 @@ class Deliverer:
                                     window=config.webhook_retry_seconds, dice=self.dice(), permanent=permanent)
             verdict = decision.verdict
             if verdict is retry.Verdict.DELIVERED:
-                await self.shared.write(partial(_delivered, db, row, text, now))
+                await self.shared.write(partial(deliveries.mark_delivered, db, row.id, row.webhook_id, text, now))
                 return True
             if verdict is retry.Verdict.FAILED:
                 logger.warning("webhook %d (%s): %s event %d failed for good: %s", hook.id, hook.url,
@@ -144,19 +144,14 @@ class Deliverer:
             row = fresh
 
 
-def _delivered(db: Database, row: Row, text: str, now: float) -> None:
-    deliveries.mark_delivered(db, row.id, text, now)
-    webhooks.record_attempt(db, row.webhook_id, text, now, used=True)
-
-
 def _retry(db: Database, row: Row, text: str, now: float, next_at: float) -> None:
     deliveries.mark_retry(db, row, text, now, next_at)
-    webhooks.record_attempt(db, row.webhook_id, text, now, used=False)
+    webhooks.record_failure(db, row.webhook_id, text)
 
 
 def _failed(db: Database, row: Row, text: str, now: float, pause: bool) -> None:
     deliveries.mark_failed(db, row, text, now)
-    webhooks.record_attempt(db, row.webhook_id, text, now, used=False)
+    webhooks.record_failure(db, row.webhook_id, text)
     if pause:
         since = row.failing_since if row.failing_since is not None else now
         webhooks.pause(db, row.webhook_id, f"failing since {state.rfc3339(since)}: {text}", now)

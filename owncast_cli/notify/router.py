@@ -44,6 +44,9 @@ class _Batch:
         self.snapshot: payloads.Snapshot | None = None
         self.subscribers: dict[str, list[Hook]] = {}
         self.woken: set[Callable[[], None]] = set()
+        #: Deliveries to queue, inserted together at the end of the transaction.
+        self.queued: list[tuple[int, int, str, str]] = []
+        self.queued_at = 0.0
 
 
 class Router:
@@ -102,6 +105,7 @@ class Router:
         def work() -> None:
             for effect in effects:
                 effect(batch)
+            deliveries.enqueue(self.db, batch.queued, batch.queued_at)
 
         async with self.shared.writing:
             await sub.ack(last, work)
@@ -155,7 +159,8 @@ class Router:
         if batch.snapshot is None:
             batch.snapshot = payloads.snapshot(db, self.shared.config, __version__)
         text = payloads.encode(kind, payloads.event_data(kind, body, batch.snapshot, state.rfc3339(event.ts)))
-        deliveries.enqueue(db, [(hook.id, event.id, kind, text) for hook in hooks], event.ts)
+        batch.queued += [(hook.id, event.id, kind, text) for hook in hooks]
+        batch.queued_at = event.ts
         batch.woken.add(self.shared.wake_deliveries)
 
 

@@ -78,12 +78,9 @@ def delete(db: Database, webhook_id: int) -> bool:
     return bool(Webhook.delete().where(Webhook.id == webhook_id).bind(db.peewee).execute())
 
 
-def record_attempt(db: Database, webhook_id: int, status: str, now: float, *, used: bool) -> None:
-    """Note an attempt's outcome; ``used`` (a 2xx answer) also sets ``last_used`` as Owncast does."""
-    fields: dict[peewee.Field, object] = {Webhook.last_status: status}
-    if used:
-        fields[Webhook.last_used] = now
-    Webhook.update(fields).where(Webhook.id == webhook_id).bind(db.peewee).execute()
+def record_failure(db: Database, webhook_id: int, status: str) -> None:
+    """Note a failed attempt's outcome (a delivered one is noted with the delivery)."""
+    Webhook.update({Webhook.last_status: status}).where(Webhook.id == webhook_id).bind(db.peewee).execute()
 
 
 def pause(db: Database, webhook_id: int, reason: str, now: float) -> None:
