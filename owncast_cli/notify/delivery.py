@@ -106,7 +106,7 @@ class Deliverer:
                     continue
                 for row in rows:
                     if not await self._deliver(hook, row):
-                        return  # paused
+                        return  # paused or deleted
                     after = row.id
         finally:
             del self.lanes[webhook_id]

@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class _Write:
+    work: Callable[[], Any]
+    done: trio.Event = field(default_factory=trio.Event)
+    error: BaseException | None = None
+
+
+@dataclass
 class Shared:
     """One per notify daemon. ``config`` is re-read whenever a ``config.changed`` event arrives."""
 
@@ -33,7 +40,7 @@ class Shared:
     #: one wait in SQLite's busy handler, which sleeps in steps of milliseconds.
     writing: trio.Lock = field(default_factory=trio.Lock)
 
-    _writes: list[tuple[Callable[[], Any], trio.Event]] = field(default_factory=list)
+    _writes: list[_Write] = field(default_factory=list)
     _write_wanted: trio.Event = field(default_factory=trio.Event)
 
     @classmethod
@@ -61,10 +68,12 @@ class Shared:
         """Run ``work`` in a write transaction shared with the writes queued meanwhile (group
         commit: the delivery lanes each record an outcome before their next send), and return
         once it is committed. Needs :meth:`run_writer` running."""
-        done = trio.Event()
-        self._writes.append((work, done))
+        request = _Write(work)
+        self._writes.append(request)
         self._write_wanted.set()
-        await done.wait()
+        await request.done.wait()
+        if request.error is not None:
+            raise request.error
 
     async def run_writer(self) -> None:
         db = self.ctx.db
@@ -73,11 +82,19 @@ class Shared:
             self._write_wanted = trio.Event()
             batch, self._writes = self._writes, []
 
-            def work(batch: list[tuple[Callable[[], Any], trio.Event]] = batch) -> None:
-                for fn, _ in batch:
-                    fn()
+            def work(batch: list[_Write] = batch) -> None:
+                for request in batch:
+                    try:
+                        with db.peewee.atomic():  # a savepoint: one failure is its writer's alone
+                            request.work()
+                    except Exception as exc:
+                        request.error = exc
 
-            async with self.writing:
-                await db.run_write(work)
-            for _, done in batch:
-                done.set()
+            try:
+                async with self.writing:
+                    await db.run_write(work)
+            except Exception as exc:  # the commit itself failed: every writer hears of it
+                for request in batch:
+                    request.error = exc
+            for request in batch:
+                request.done.set()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import trio
 
 from owncast_cli.notify.channels import GO_LIVE, Occasion, fill
-from owncast_cli.outbound.client import resolve
+from owncast_cli.outbound.client import allowed_hosts, resolve
 from owncast_cli.outbound.guard import check
 
 if TYPE_CHECKING:
@@ -51,8 +51,6 @@ class AppriseURL:
     def __init__(self, index: int, item: dict[str, str], config: ConfigValues) -> None:
         self.name = f"apprise:{index}"
         self.url, self.template = item["url"], item.get("goLiveMessage", "")
-        from owncast_cli.outbound.client import allowed_hosts
-
         self.allow: Allowlist = allowed_hosts(config)
 
     async def send(self, client: httpx.AsyncClient, occasion: Occasion) -> Any:
