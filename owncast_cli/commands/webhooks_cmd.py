@@ -126,26 +126,12 @@ def test_command(settings: Settings, url: str, secret: str) -> None:
     """POST a signed PING event to URL now and print what it answered (exit 1 unless 2xx)."""
     import trio
 
-    from owncast_cli import __version__, state
     from owncast_cli.config import ConfigStore
-    from owncast_cli.notify import payloads
-    from owncast_cli.notify.delivery import attempt
-    from owncast_cli.outbound.client import allowed_hosts, outbound_client
-    from owncast_cli.repos.webhooks import Hook
+    from owncast_cli.outbound.client import allowed_hosts
+    from owncast_cli.webhooks.send import send_ping
 
     db = open_db(settings)
     config = ConfigStore(db).values()
-    snap = payloads.snapshot(db, config, __version__)
-    body = payloads.encode("PING", payloads.ping(snap, state.rfc3339()))
-    hook = Hook(0, url, ("PING",), secret, time.time(), None)
-
-    async def send() -> tuple[Any, ...]:
-        async with outbound_client(allowed_hosts(config)) as client:
-            began = time.monotonic()
-            outcome = await attempt(client, hook, body, now=int(time.time()),
-                                    timeout=config.webhook_timeout_seconds)
-            return (*outcome, time.monotonic() - began)
-
-    status, text, _permanent, took = trio.run(send)
+    status, text, took = trio.run(lambda: send_ping(db, config, allowed_hosts(config), url, secret))
     click.echo(f"{url}: {text} in {took * 1000:.0f} ms")
     sys.exit(0 if status is not None and 200 <= status < 300 else 1)

@@ -19,9 +19,9 @@ import httpx
 import trio
 
 from owncast_cli import state
-from owncast_cli.notify import retry, signature
-from owncast_cli.outbound.guard import OutboundRefused
+from owncast_cli.notify import retry
 from owncast_cli.repos import deliveries, webhooks
+from owncast_cli.webhooks.send import attempt
 
 if TYPE_CHECKING:
     from owncast_cli.db import Database
@@ -37,24 +37,6 @@ WORKERS: Final = 16
 POLL_SECONDS: Final = 2.0
 #: Delivered rows are kept this long for the admin's history, then forgotten.
 KEEP_DELIVERED_SECONDS: Final = 7 * 86400.0
-
-
-async def attempt(client: httpx.AsyncClient, hook: Hook, body: str, *, now: int,
-                  timeout: float) -> tuple[int | None, str, bool]:
-    """POST one body: (HTTP status or None, a short outcome text, permanent failure)."""
-    raw = body.encode()
-    headers = {"Content-Type": "application/json"}
-    if hook.secret:
-        headers[signature.HEADER] = signature.sign(hook.secret, raw, now)
-    try:
-        response = await client.post(hook.url, content=raw, headers=headers, timeout=timeout)
-    except OutboundRefused as exc:
-        return None, str(exc), True
-    except httpx.TimeoutException:
-        return None, f"timed out after {timeout:g}s", False
-    except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, False
-    return response.status_code, str(response.status_code), False
 
 
 class Deliverer:

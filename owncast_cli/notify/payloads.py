@@ -1,4 +1,4 @@
-"""Owncast's webhook bodies built from bus events (sans-IO: the server's state comes in).
+"""Owncast's webhook event data built from bus events (sans-IO: the server's state comes in).
 
 ``{"type": <EVENT>, "eventData": {...}}`` with the fields and order of Owncast's
 ``services/webhooks``: chat events carry ``status`` and ``serverURL`` first (Go's embedded
@@ -8,11 +8,7 @@ has no ``status``. ``serverURL`` is left out while unset (Go's ``omitempty``).
 
 from __future__ import annotations
 
-import json
-import secrets
-import string
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 from owncast_cli.bus.catalog import (
@@ -27,6 +23,7 @@ from owncast_cli.bus.catalog import (
     StreamStopped,
 )
 from owncast_cli.bus.eventtype import BusEvent
+from owncast_cli.webhooks.body import Snapshot, base, short_id
 
 #: Owncast's 9 webhook event types.
 CHAT, NAME_CHANGE, USER_JOINED, USER_PARTED = "CHAT", "NAME_CHANGE", "USER_JOINED", "USER_PARTED"
@@ -38,40 +35,6 @@ EVENT_TYPES: Final = (CHAT, NAME_CHANGE, USER_JOINED, USER_PARTED, STREAM_STARTE
 SOURCES: Final[tuple[type[BusEvent], ...]] = (
     ChatMessage, ChatNameChange, ChatUserJoined, ChatUserParted, ChatVisibilityUpdate,
     StreamStarted, StreamStopped, ConfigChanged, FediverseEngagement)
-
-_SHORTID = string.ascii_letters + string.digits + "-_"
-
-
-def short_id() -> str:
-    """An id like Owncast's ``shortid`` (9 URL-safe characters) for events it mints."""
-    return "".join(secrets.choice(_SHORTID) for _ in range(9))
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The server's state when the event is routed: what ``status`` and the stream events say."""
-
-    server_name: str
-    server_summary: str
-    server_url: str
-    stream_title: str
-    #: Owncast's ``models.Status``, in its field order.
-    status: dict[str, Any]
-
-
-def status_object(stream: dict[str, Any], viewers: dict[str, int], title: str, version: str) -> dict[str, Any]:
-    """Owncast's ``models.Status`` from the shared runtime state (``owncast_cli.state``)."""
-    return {
-        "lastConnectTime": stream.get("lastConnectTime"),
-        "lastDisconnectTime": stream.get("lastDisconnectTime"),
-        "versionNumber": version,
-        "streamTitle": title,
-        "viewerCount": viewers.get("current", 0),
-        "overallMaxViewerCount": viewers.get("overallPeak", 0),
-        "sessionMaxViewerCount": viewers.get("sessionPeak", 0),
-        "online": bool(stream.get("online")),
-    }
-
 
 def webhook_type(body: BusEvent) -> str | None:
     """The Owncast event type a bus event becomes, or None when it is not a webhook event."""
@@ -88,15 +51,8 @@ _TYPES: Final[dict[type[BusEvent], str]] = {
 }
 
 
-def _base(snap: Snapshot) -> dict[str, Any]:
-    base: dict[str, Any] = {"status": snap.status}
-    if snap.server_url:
-        base["serverURL"] = snap.server_url
-    return base
-
-
 def _chat(body: ChatMessage, snap: Snapshot, ts: str) -> dict[str, Any]:
-    data = _base(snap)
+    data = base(snap)
     # WebhookChatMessage: every field but ``visible`` is omitempty.
     for key, value in (("user", body.user), ("timestamp", body.timestamp), ("body", body.body),
                        ("rawBody", body.raw_body), ("id", body.id), ("clientId", body.client_id)):
@@ -107,15 +63,15 @@ def _chat(body: ChatMessage, snap: Snapshot, ts: str) -> dict[str, Any]:
 
 
 def _user(body: ChatUserJoined | ChatUserParted, snap: Snapshot, ts: str) -> dict[str, Any]:
-    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user}
+    return {**base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user}
 
 
 def _name_change(body: ChatNameChange, snap: Snapshot, ts: str) -> dict[str, Any]:
-    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user, "newName": body.new_name}
+    return {**base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user, "newName": body.new_name}
 
 
 def _visibility(body: ChatVisibilityUpdate, snap: Snapshot, ts: str) -> dict[str, Any]:
-    return {**_base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user,
+    return {**base(snap), "id": body.id, "timestamp": body.timestamp, "user": body.user,
             "visible": body.visible, "ids": body.ids}
 
 
@@ -147,28 +103,3 @@ _BUILDERS: Final[dict[str, Callable[[Any, Snapshot, str], dict[str, Any]]]] = {
 def event_data(kind: str, body: BusEvent, snap: Snapshot, ts: str) -> dict[str, Any]:
     """The ``eventData`` of a ``kind`` webhook for ``body``; ``ts`` is the event's RFC 3339 time."""
     return _BUILDERS[kind](body, snap, ts)
-
-
-def encode(kind: str, data: dict[str, Any]) -> str:
-    """The request body: Go's ``json.Marshal`` of ``WebhookEvent`` (eventData first, compact, and
-    ``<``, ``>``, ``&``, U+2028/9 escaped as Go does; they occur only inside JSON strings)."""
-    text = json.dumps({"eventData": data, "type": kind}, separators=(",", ":"), ensure_ascii=False)
-    return text.translate(_GO_ESCAPES)
-
-
-_GO_ESCAPES: Final = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                    "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def ping(snap: Snapshot, ts: str) -> dict[str, Any]:
-    """The ``eventData`` of the PING event ``owncast webhooks test`` sends (an Owncast event type
-    that no state change fires, so a receiver acting on real events ignores it)."""
-    return {**_base(snap), "id": short_id(), "timestamp": ts}
-
-
-def snapshot(db: Any, config: Any, version: str) -> Snapshot:
-    """The server's state now, from the shared database (sync: call it in a unit of work)."""
-    from owncast_cli import state
-
-    status = status_object(state.stream(db), state.viewers(db), config.stream_title, version)
-    return Snapshot(config.server_name, config.server_summary, config.server_url, config.stream_title, status)

@@ -17,6 +17,7 @@ from owncast_cli import __version__, state
 from owncast_cli.bus.catalog import ConfigChanged, ScheduleReminder, StreamStarted, StreamStopped, WebhooksChanged
 from owncast_cli.notify import payloads
 from owncast_cli.repos import deliveries, notices, webhooks
+from owncast_cli.webhooks import body as wire
 
 if TYPE_CHECKING:
     from owncast_cli.bus import Event, Subscription
@@ -41,7 +42,7 @@ class _Batch:
 
     def __init__(self, router: Router) -> None:
         self.router = router
-        self.snapshot: payloads.Snapshot | None = None
+        self.snapshot: wire.Snapshot | None = None
         self.subscribers: dict[str, list[Hook]] = {}
         self.woken: set[Callable[[], None]] = set()
         #: Deliveries to queue, inserted together at the end of the transaction.
@@ -157,8 +158,8 @@ class Router:
         if not hooks:
             return
         if batch.snapshot is None:
-            batch.snapshot = payloads.snapshot(db, self.shared.config, __version__)
-        text = payloads.encode(kind, payloads.event_data(kind, body, batch.snapshot, state.rfc3339(event.ts)))
+            batch.snapshot = wire.snapshot(db, self.shared.config, __version__)
+        text = wire.encode(kind, payloads.event_data(kind, body, batch.snapshot, state.rfc3339(event.ts)))
         batch.queued += [(hook.id, event.id, kind, text) for hook in hooks]
         batch.queued_at = event.ts
         batch.woken.add(self.shared.wake_deliveries)

@@ -47,3 +47,8 @@ async def test_title_change_webhook_dead_letter_replay_and_listing(server: Runni
                 await trio.sleep(0.05)
         assert listed["lastUsed"] is not None and listed["pending"] == 0 and listed["secret"].startswith("****")
         assert (await admin.get("/api/admin/webhooks/failures")).json() == []
+        tested = (await admin.post("/api/admin/webhooks/test", json={"url": got.url + "/t", "secret": "x"})).json()
+        assert (tested["success"], tested["status"], tested["message"]) == (True, 200, "200")
+        assert got.requests[-1].json()["type"] == "PING" and "owncast-signature" in got.requests[-1].headers
+        refused = await admin.post("/api/admin/webhooks/test", json={"url": "ftp://x"})
+        assert refused.status_code == 400

@@ -19,12 +19,13 @@ from owncast_cli.bus.catalog import (
     StreamStopped,
     ViewersChanged,
 )
-from owncast_cli.notify import payloads, retry, signature
+from owncast_cli.notify import payloads, retry
+from owncast_cli.webhooks import body, signature
 from tests.notify.events import USER, chat
 
-STATUS = payloads.status_object({"online": True, "lastConnectTime": "2026-12-08T01:00:00Z", "lastDisconnectTime": None},
+STATUS = body.status_object({"online": True, "lastConnectTime": "2026-12-08T01:00:00Z", "lastDisconnectTime": None},
                                 {"current": 5, "sessionPeak": 69, "overallPeak": 420}, "my stream", "1.2.3")
-SNAP = payloads.Snapshot("my server", "my server where I stream", "https://live.example", "my stream", STATUS)
+SNAP = body.Snapshot("my server", "my server where I stream", "https://live.example", "my stream", STATUS)
 TS = "1970-01-01T00:01:12.000006Z"
 
 
@@ -41,7 +42,7 @@ def test_chat_message() -> None:
     assert list(data) == ["status", "serverURL", "user", "timestamp", "body", "rawBody", "id", "clientId", "visible"]
     assert data["user"] == USER and data["body"] == "<p>hi <b></p>" and data["rawBody"] == "hi <b>"
     assert (data["id"], data["clientId"], data["visible"], data["serverURL"]) == ("m1", 7, True, "https://live.example")
-    text = payloads.encode("CHAT", data)
+    text = body.encode("CHAT", data)
     assert text.startswith('{"eventData":{"status":') and text.endswith('"visible":true},"type":"CHAT"}')
     assert "\\u003cp\\u003ehi \\u003cb\\u003e" in text and "<" not in text  # Go's HTML-safe escaping
     assert json.loads(text)["eventData"] == data
@@ -79,7 +80,7 @@ def test_stream_events_are_a_go_map_in_key_order() -> None:
     assert payloads.event_data("STREAM_TITLE_UPDATED", title, SNAP, TS)["streamTitle"] == "new title"
     assert payloads.webhook_type(ConfigChanged(key="server_name", value="x", restart_required=False)) is None
     assert payloads.webhook_type(ViewersChanged(1, 1, 1)) is None
-    unset = payloads.Snapshot("n", "s", "", "t", STATUS)
+    unset = body.Snapshot("n", "s", "", "t", STATUS)
     assert "serverURL" not in payloads.event_data("STREAM_STOPPED", StreamStopped("s1", "x"), unset, TS)
 
 

@@ -1,5 +1,5 @@
 """``/api/admin/webhooks``: list, create and delete outbound webhooks (delivered by the notify daemon),
-and our additions: the dead-letter list, replay, and resuming a paused webhook."""
+and our additions: the dead-letter list, replay, resuming a paused webhook, and a test send."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 from quart import jsonify
 
 from owncast_cli.bus.catalog import WebhooksChanged
+from owncast_cli.outbound.client import allowed_hosts
 from owncast_cli.repos import deliveries, webhooks
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
 from owncast_cli.webhooks import EXAMPLE, failure_payload, hook_payload, validate
+from owncast_cli.webhooks.send import send_ping
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -104,3 +106,23 @@ def register(app: QuartTrio, svc: Services) -> None:
             return fail(f"no webhook with id {webhook_id}")
         return ok(f"webhook {webhook_id} resumed")
 
+
+    @app.post("/api/admin/webhooks/test")
+    async def admin_webhook_test() -> Any:
+        """POST a signed PING to ``url`` now and answer what it said (``owncast webhooks test``)."""
+        example = '{"url": "https://example.com/hook", "secret": "optional"}'
+        try:
+            body = await json_object(example)
+        except BadRequest as exc:
+            return fail(str(exc))
+        url, secret = body.get("url"), body.get("secret", "")
+        if not isinstance(url, str) or not isinstance(secret, str) or len(secret) > 256:
+            return fail(f"expected {example}")
+        try:
+            url, _, _ = validate({"url": url, "events": ["PING"]})
+        except ValueError as exc:
+            return fail(str(exc))
+        config = svc.live.values
+        status, outcome, took = await send_ping(db, config, allowed_hosts(config), url, secret)
+        return no_store(jsonify({"success": status is not None and 200 <= status < 300, "status": status,
+                                 "message": outcome, "milliseconds": round(took * 1000)}))
