@@ -114,6 +114,8 @@ async def test_notify_test_reports_each_channel(migrated: Path) -> None:
 
         none = await cli("notify", "test")
         assert none.returncode == 1 and b"no notification channel is configured" in none.stderr
+        bad = await cli("config", "set", "notifications_apprise_urls", '[{"url": "not a url"}]')
+        assert bad.returncode == 2 and b"apprise URL" in bad.stderr
         for key, value in (("outbound_allowed_hosts", ["127.0.0.1"]), ("server_name", "Otter TV"),
                            ("discord_configuration", {"enabled": True, "webhook": got.url + "/discord"}),
                            ("notifications_apprise_urls", [{"url": f"json://127.0.0.1:{got.port}/apprise"}])):
