@@ -88,8 +88,3 @@ def record_outcome(db: Database, key: str, channel: str, outcome: Any) -> None:
 def finish(db: Database, key: str, state: str, now: float) -> None:
     NoticeRow.update({NoticeRow.state: state, NoticeRow.done_at: now}).where(NoticeRow.key == key) \
         .bind(db.peewee).execute()
-
-
-def recent(db: Database, limit: int = 20) -> list[Notice]:
-    query = NoticeRow.select().order_by(NoticeRow.due_at.desc()).limit(limit).bind(db.peewee)
-    return [_notice(row) for row in query]

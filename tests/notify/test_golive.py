@@ -31,7 +31,8 @@ def channels(db: Database, got: Receiver) -> None:
 
 
 def state_of(db: Database, key: str) -> str | None:
-    return next((n.state for n in notices.recent(db) if n.key == key), None)
+    rows = db.execute("SELECT state FROM notify_notices WHERE key = ?", (key,))
+    return rows[0][0] if rows else None
 
 
 async def test_go_live_two_minutes_after_the_start_once_then_deduplicated(notify_db: Database,
@@ -61,8 +62,8 @@ async def test_go_live_two_minutes_after_the_start_once_then_deduplicated(notify
     apprise = by_path["/apprise"].json()
     assert (apprise["title"], apprise["message"]) == (
         "Otter TV", "Otter TV is on: Building a boat (https://live.example)")
-    (sent,) = [n for n in notices.recent(notify_db) if n.key == "live:s1"]
-    assert sent.outcomes == {"discord": 200, "apprise:0": "sent"}
+    ((outcomes,),) = notify_db.execute("SELECT outcomes FROM notify_notices WHERE key = 'live:s1'")
+    assert json.loads(outcomes) == {"discord": 200, "apprise:0": "sent"}
 
 
 async def test_a_stop_before_it_is_due_cancels_it(notify_db: Database, datadir: Path) -> None:

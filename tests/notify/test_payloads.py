@@ -22,6 +22,7 @@ from owncast_cli.bus.catalog import (
 from owncast_cli.notify import payloads, retry
 from owncast_cli.webhooks import body, signature
 from tests.notify.events import USER, chat
+from tests.notify.receiver import check_signature
 
 STATUS = body.status_object({"online": True, "lastConnectTime": "2026-12-08T01:00:00Z", "lastDisconnectTime": None},
                                 {"current": 5, "sessionPeak": 69, "overallPeak": 420}, "my stream", "1.2.3")
@@ -98,9 +99,9 @@ def test_fediverse_follow_has_no_status() -> None:
 def test_signature_is_owncasts_header() -> None:
     header = signature.sign("secret", b'{"a":1}', 1700000000)
     assert header == "t=1700000000.s=" + hmac.new(b"secret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
-    assert signature.verify("secret", b'{"a":1}', header, now=1700000100)
-    assert not signature.verify("secret", b'{"a":1}', header, now=1700000301)
-    assert not signature.verify("secret", b'{"a":2}', header, now=1700000000)
+    assert check_signature("secret", b'{"a":1}', header, now=1700000100)
+    assert not check_signature("secret", b'{"a":1}', header, now=1700000301)  # too old
+    assert not check_signature("secret", b'{"a":2}', header, now=1700000000)
 
 
 @pytest.mark.parametrize(("status", "verdict"), [
@@ -123,3 +124,9 @@ def test_backoff_doubles_with_jitter_caps_and_gives_up_after_the_window() -> Non
     assert last.verdict is retry.Verdict.FAILED and last.pause
     refused = retry.decide(None, attempts=1, failing_since=None, now=0, window=86400, dice=0.5, permanent=True)
     assert refused.verdict is retry.Verdict.FAILED and not refused.pause
+
+
+def test_the_nine_event_types_are_ones_the_admin_can_choose() -> None:
+    from owncast_cli.webhooks import EVENT_TYPES
+
+    assert len(payloads.EVENT_TYPES) == 9 and set(payloads.EVENT_TYPES) <= set(EVENT_TYPES)
