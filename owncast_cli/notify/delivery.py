@@ -72,12 +72,15 @@ class Deliverer:
     async def _lane(self, webhook_id: int) -> None:
         db = self.db
         try:
-            after = 0
+            after, hook, read_at = 0, None, 0.0
             while True:
                 self.lanes[webhook_id] = more = trio.Event()
-                hook = await db.run(lambda: webhooks.get(db, webhook_id))
-                if hook is None or hook.paused_at is not None:
-                    return
+                if hook is None or trio.current_time() - read_at > POLL_SECONDS:
+                    # Re-read now and then, not per event: another process may pause, resume,
+                    # delete or change it (the CLI), and this lane must notice.
+                    hook, read_at = await db.run(lambda: webhooks.get(db, webhook_id)), trio.current_time()
+                    if hook is None or hook.paused_at is not None:
+                        return
                 rows = await db.run(lambda: deliveries.next_pending(db, webhook_id, after))
                 if not rows and after:
                     after = 0  # a replayed row may sit before where this lane got to
