@@ -35,6 +35,8 @@ logger = logging.getLogger("owncast.notify")
 WORKERS: Final = 16
 #: Rows of another process (``owncast webhooks replay``) are noticed within this long.
 POLL_SECONDS: Final = 2.0
+#: A lane with nothing to send for this long ends (its webhook costs no polling while quiet).
+IDLE_LANE_SECONDS: Final = 60.0
 #: Delivered rows are kept this long for the admin's history, then forgotten.
 KEEP_DELIVERED_SECONDS: Final = 7 * 86400.0
 
@@ -72,7 +74,7 @@ class Deliverer:
     async def _lane(self, webhook_id: int) -> None:
         db = self.db
         try:
-            after, hook, read_at = 0, None, 0.0
+            after, hook, read_at, idle_since = 0, None, 0.0, trio.current_time()
             while True:
                 self.lanes[webhook_id] = more = trio.Event()
                 if hook is None or trio.current_time() - read_at > POLL_SECONDS:
@@ -86,9 +88,12 @@ class Deliverer:
                     after = 0  # a replayed row may sit before where this lane got to
                     continue
                 if not rows:
+                    if trio.current_time() - idle_since > IDLE_LANE_SECONDS:
+                        return  # the supervisor starts it again when something is queued
                     with trio.move_on_after(POLL_SECONDS):
                         await more.wait()
                     continue
+                idle_since = trio.current_time()
                 for row in rows:
                     if not await self._deliver(hook, row):
                         return  # paused or deleted
