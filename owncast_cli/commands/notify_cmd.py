@@ -54,8 +54,8 @@ def test_command(settings: Settings, as_json: bool) -> None:
     answers = trio.run(send)
     if as_json:
         click.echo(json.dumps(answers, indent=2))
-    for name, answer in answers.items():
-        if not as_json:
+    else:
+        for name, answer in answers.items():
             click.echo(f"{name}\t{answer}")
     if not channels:
         click.echo("no notification channel is configured (discord_configuration, notifications_apprise_urls, "
