@@ -133,7 +133,8 @@ class Router:
 
             return stopped
         if isinstance(body, ScheduleReminder):
-            key = f"reminder:{body.event_id}:{body.starts_at}"
+            # The bus event, not the occurrence: the schedule may send two reminders for one.
+            key = f"reminder:{event.id}"
 
             def remind(batch: _Batch) -> None:
                 notices.queue(db, key, notices.REMINDER, body.message, event.ts)
