@@ -117,11 +117,17 @@ async def test_notify_test_reports_each_channel(migrated: Path) -> None:
         assert none.returncode == 1 and b"no notification channel is configured" in none.stderr
         bad = await cli("config", "set", "notifications_apprise_urls", '[{"url": "not a url"}]')
         assert bad.returncode == 2 and b"apprise URL" in bad.stderr
-        for key, value in (("outbound_allowed_hosts", ["127.0.0.1"]), ("server_name", "Otter TV"),
+        for key, value in (("server_name", "Otter TV"),
                            ("discord_configuration", {"enabled": True, "webhook": got.url + "/discord"}),
                            ("notifications_apprise_urls", [{"url": f"json://127.0.0.1:{got.port}/apprise"}])):
             assert (await cli("config", "set", key, json.dumps(value) if not isinstance(value, str) else value)) \
                 .returncode == 0
+        # The SSRF guard stands in front of both, apprise included, until 127.0.0.1 is allowed.
+        refused = await cli("notify", "test", "--json")
+        assert refused.returncode == 1 and not got.requests
+        assert all(v.startswith("OutboundRefused: refused to connect to 127.0.0.1")
+                   for v in json.loads(refused.stdout).values())
+        assert (await cli("config", "set", "outbound_allowed_hosts", '["127.0.0.1"]')).returncode == 0
         done = await cli("notify", "test", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"discord": 204, "apprise:0": "sent"}
