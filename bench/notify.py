@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -202,6 +203,7 @@ def main() -> None:
     finally:
         notify.send_signal(signal.SIGTERM)
         notify.wait(10)
+        shutil.rmtree(datadir, ignore_errors=True)
     result = json.loads(out.strip().splitlines()[-1])
     bursts = result["arrivals"].get("b", [])
     delays = [d * 1000 for _, d in result["arrivals"].get("p", [])]
