@@ -55,6 +55,7 @@ bench: test-deps
 	$(BIN)/python bench/hls.py
 	$(BIN)/python bench/transcode.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/notify.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

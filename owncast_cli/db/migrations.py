@@ -156,6 +156,47 @@ MIGRATIONS: list[list[str]] = [
             sent_at REAL NOT NULL
         )""",
     ],
+    # notify: one row per (webhook, event) to deliver with retries, the webhook's delivery state,
+    # browser push subscriptions (Owncast's ``notifications`` table) and the go-live and
+    # reminder notices sent through the channels.
+    [
+        "ALTER TABLE webhooks ADD COLUMN paused_at REAL",
+        "ALTER TABLE webhooks ADD COLUMN paused_reason TEXT",
+        "ALTER TABLE webhooks ADD COLUMN last_status TEXT",
+        """CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            last_attempt_at REAL,
+            last_status TEXT,
+            delivered_at REAL,
+            failing_since REAL,
+            UNIQUE (webhook_id, event_id)
+        )""",
+        "CREATE INDEX webhook_deliveries_state ON webhook_deliveries(state, webhook_id, id)",
+        """CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            UNIQUE (channel, destination)
+        )""",
+        """CREATE TABLE notify_notices (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            due_at REAL NOT NULL,
+            state TEXT NOT NULL,
+            outcomes TEXT NOT NULL DEFAULT '{}',
+            done_at REAL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -60,7 +60,6 @@ NOT_SERVED: dict[str, str] = {
     "/admin/federation/send": "federation is not built yet",
     "/admin/federation/actions": "federation is not built yet",
     "/admin/followers/remove": "federation is not built yet (no followers to remove)",
-    "/notifications/register": "browser push notifications are not built yet",
     "/auth/indieauth": "IndieAuth chat login is not built yet",
     "/auth/indieauth/callback": "IndieAuth chat login is not built yet",
     "/auth/provider/indieauth": "IndieAuth chat login is not built yet",
