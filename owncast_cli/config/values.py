@@ -80,6 +80,7 @@ class ConfigValues:
     federation_blocked_domains: list[str]
     federation_enable_quotes: bool
     federation_hide_followers_tab: bool
+    federation_stream_ended_message: str
     notifications_enabled: bool
     discord_configuration: dict[str, Any]
     browser_push_configuration: dict[str, Any]
