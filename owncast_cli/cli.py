@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "transcode": "owncast_cli.commands.daemons:transcode_command",
     "probe": "owncast_cli.commands.probe_cmd:probe_command",
     "chat": "owncast_cli.commands.chat_cmd:chat_command",
+    "federate": "owncast_cli.commands.federate_cmd:federate_command",
+    "followers": "owncast_cli.commands.federate_cmd:followers_command",
     "publish-test": "owncast_cli.commands.publish_test:publish_test_command",
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -47,10 +48,15 @@ class Follower:
     approved_at: float | None
     disabled_at: float | None
 
-    @property
-    def delivery_inbox(self) -> str:
-        """Where posts to followers go: the shared inbox when the server has one."""
-        return self.shared_inbox or self.inbox
+    def as_owncast(self) -> dict[str, Any]:
+        """Owncast's follower JSON (``/api/followers``, ``/api/admin/followers*``)."""
+        return {"link": self.iri, "name": self.name, "username": self.username, "image": self.image or "",
+                "timestamp": _rfc3339(self.created_at),
+                "disabledAt": _rfc3339(self.disabled_at) if self.disabled_at is not None else None}
+
+
+def _rfc3339(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _follower(row: ApFollower) -> Follower:

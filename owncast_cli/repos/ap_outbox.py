@@ -51,10 +51,10 @@ def add_object(db: Database, iri: str, value: dict[str, Any], kind: str, now: fl
                     live_notification=live_notification).on_conflict_ignore().bind(db.peewee).execute()
 
 
-def get_object(db: Database, iri: str) -> tuple[dict[str, Any], str, float] | None:
-    """(value, type, created_at) of a published object or activity."""
+def get_object(db: Database, iri: str) -> tuple[dict[str, Any], str, float, bool] | None:
+    """(value, type, created_at, live_notification) of a published object or activity."""
     row = ApOutbox.select().where(ApOutbox.iri == iri).bind(db.peewee).first()
-    return (json.loads(row.value), row.type, row.created_at) if row else None
+    return (json.loads(row.value), row.type, row.created_at, bool(row.live_notification)) if row else None
 
 
 def activities(db: Database, limit: int, offset: int) -> list[dict[str, Any]]:
