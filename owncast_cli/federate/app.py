@@ -36,6 +36,7 @@ def _scheme() -> str:
 def create_app(fed: Federate) -> QuartTrio:
     app = QuartTrio("owncast-federate", static_folder=None)
     app.extensions[EXTENSION] = fed
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Owncast's field order ("total" before "results")
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20
     adminauth.install(app, fed.ctx.db, client_address=_client, scheme=_scheme,
                       integration_scopes=lambda method, path: None)
