@@ -37,6 +37,8 @@ BREAKER_OPEN: Final = 600.0
 #: Deliveries in flight at once (Owncast sends batches of 50); per-host connections are reused.
 CONCURRENCY: Final = 50
 BATCH: Final = 500
+#: How often an idle worker looks for deliveries queued by another process (the CLI).
+IDLE_POLL: Final = 2.0
 
 
 class Permanent(Exception):
@@ -127,8 +129,8 @@ class Deliverer:
             queued = self.outbox.queued
             await self.run_due(self.service.clock())
             next_at = await db.run(partial(ap_queues.next_due_at, db))
-            wait = 60.0 if next_at is None else max(0.05, next_at - self.service.clock())
-            with trio.move_on_after(min(wait, 60.0)):
+            wait = IDLE_POLL if next_at is None else max(0.05, next_at - self.service.clock())
+            with trio.move_on_after(min(wait, IDLE_POLL)):
                 async with trio.open_nursery() as nursery:
                     async def woken() -> None:
                         await queued.wait()
