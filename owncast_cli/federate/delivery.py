@@ -54,6 +54,7 @@ class Deliverer:
     def __init__(self, service: FederateService, outbox: Outbox) -> None:
         self.service, self.outbox = service, outbox
         self.limit = trio.CapacityLimiter(CONCURRENCY)
+        self.attempted = 0  # POSTs made (not counting deliveries the breaker held)
 
     async def post(self, inbox: str, body: bytes, key_id: str) -> None:
         """One signed POST; returns on 2xx, raises :class:`Permanent` or another error to retry."""
@@ -78,6 +79,7 @@ class Deliverer:
                                        "circuit open for this domain", count=False))
             return
         async with self.limit:
+            self.attempted += 1
             try:
                 await self.post(item.inbox, item.body, key_id)
             except Permanent as exc:
@@ -107,19 +109,18 @@ class Deliverer:
                     error, item.attempts + 1, backoff(item.attempts + 1))
 
     async def run_due(self, now: float) -> int:
-        """Attempt every delivery due at ``now``; returns how many were attempted."""
-        db, total = self.service.db, 0
+        """Attempt every delivery due at ``now``; returns how many POSTs were made."""
+        db, before = self.service.db, self.attempted
         key_id = self.service.profile(await self.service.config()).key_id
         while True:
             batch = await db.run(partial(ap_queues.due, db, now, BATCH))
             if not batch:
-                return total
+                return self.attempted - before
             domains = {host(item.inbox) for item in batch}
             breakers = await db.run(lambda: {d: ap_queues.breaker_open_until(db, d) for d in domains})
             async with trio.open_nursery() as nursery:
                 for item in batch:
                     nursery.start_soon(self._one, item, now, key_id, breakers)
-            total += len(batch)
 
     async def run(self, stopping: trio.Event) -> None:
         """Deliver until ``stopping``: whatever is due, then sleep until the next is due or more

@@ -55,6 +55,7 @@ class Peer:
     our_actor_url: str = ""  # where to GET our actor (for our public key), set by the test
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
     status: int = 202  # what the inboxes answer
+    delay: float = 0.0  # seconds each inbox POST takes to answer
     received: list[Received] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # actor name -> display name
     base: str = ""
@@ -93,6 +94,7 @@ class Peer:
         @app.post("/i/<int:n>")
         async def inbox(name: str = "", n: int = 0) -> Any:
             body = await request.get_data()
+            await trio.sleep(self.delay)
             headers = {k.lower(): v for k, v in request.headers.items()}
             if self.status < 300:
                 self.received.append(Received(request.path, headers, json.loads(body),

@@ -4,6 +4,7 @@ profile updates, deletes; idempotence; and every refusal (each logged)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -175,7 +176,7 @@ async def test_refusals(fed_server: RunningServer, peer: Peer) -> None:
     log = fed_server.log.read_text()
     for reason in ("the request is not signed", "Digest header does not match", "outside the 3600 s window",
                    "does not verify", "another origin", "is a blocked domain"):
-        assert f"inbox refused a request from 127.0.0.1: {reason}" in log or f"inbox refused a request from 127.0.0.1: the {reason}" in log, reason
+        assert re.search(rf"inbox refused a request from 127\.0\.0\.1: .*{re.escape(reason)}", log), reason
 
 
 async def test_duplicate_activity_ids_are_handled_once(fed_server: RunningServer, peer: Peer) -> None:
