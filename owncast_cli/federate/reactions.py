@@ -47,6 +47,8 @@ class Reactions:
         self.live_stream: str | None = None
         self.posted_for: str | None = None
         self.profile_dirty = trio.Event()
+        # Owncast's timings; tests shorten them.
+        self.go_live_delay, self.go_live_dedup, self.profile_settle = GO_LIVE_DELAY, GO_LIVE_DEDUP, PROFILE_SETTLE
 
     async def run(self, nursery: trio.Nursery, *,
                   task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -66,7 +68,7 @@ class Reactions:
         c = await self.fed.service.config()
         if isinstance(body, StreamStarted):
             self.live_stream = body.stream_id
-            delay = max(0.0, event.ts + GO_LIVE_DELAY - self.fed.service.clock())
+            delay = max(0.0, event.ts + self.go_live_delay - self.fed.service.clock())
             self.nursery.start_soon(self.go_live_after, body.stream_id, delay)
         elif isinstance(body, StreamStopped):
             self.live_stream = None
@@ -99,7 +101,7 @@ class Reactions:
             return False
         db = service.db
         last = await db.run(partial(ap_outbox.last_live_notification, db))
-        if last is not None and service.clock() - last < GO_LIVE_DEDUP:
+        if last is not None and service.clock() - last < self.go_live_dedup:
             logger.info("no go-live post: one went out %.0f s ago", service.clock() - last)
             return False
         p = service.profile(c)
@@ -115,7 +117,7 @@ class Reactions:
     async def _profile_updates(self) -> None:
         while True:
             await self.profile_dirty.wait()
-            await trio.sleep(PROFILE_SETTLE)
+            await trio.sleep(self.profile_settle)
             self.profile_dirty = trio.Event()
             c = await self.fed.service.config()
             if c.federation_enabled and c.server_url:
