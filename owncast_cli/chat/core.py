@@ -42,7 +42,7 @@ CHAT_CONFIG_KEYS = (
     "chat_spam_protection_enabled", "chat_slur_filter_enabled", "chat_require_authentication",
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
-    "stream_title", "trusted_proxies",
+    "stream_title", "trusted_proxies", "federation_show_engagement",
 )
 
 

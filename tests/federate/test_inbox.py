@@ -54,6 +54,11 @@ async def test_follow_is_accepted_announced_and_listed(fed_server: RunningServer
             assert collection["orderedItems"] == [peer.actor_iri()]
         events = await wait_until(lambda: engagement_events(fed_server.datadir))
         assert events[-1]["kind"] == "follow" and events[-1]["body"] == "Alice followed this stream."
+        shown = await wait_until(lambda: query(fed_server.datadir, "SELECT data FROM events "
+                                               "WHERE type = 'chat.fediverse_engagement'"))
+        line = json.loads(shown[0][0])  # chat shows it (federation_show_engagement is on by default)
+        assert line["type"] == "FEDIVERSE_ENGAGEMENT_FOLLOW" and line["body"] == "Alice followed this stream."
+        assert line["link"] == peer.actor_iri() and line["title"].startswith("alice@")
         actions = await admin_get(fed_server, "/api/admin/federation/actions")
         assert actions["results"][0]["type"] == "FOLLOW" and actions["results"][0]["actorIRI"] == peer.actor_iri()
 
