@@ -63,8 +63,16 @@ async def directories() -> Any:
     return _no_store(jsonify([]))  # Owncast 0.3's directory follows are not built
 
 
+async def _json() -> Any:
+    """The request's JSON, or None for anything else (Quart decodes UTF-8 before ``silent``)."""
+    try:
+        return await request.get_json(force=True, silent=True)
+    except UnicodeDecodeError:
+        return None
+
+
 async def _actor_body(example: str) -> dict[str, Any] | Response:
-    body = await request.get_json(force=True, silent=True)
+    body = await _json()
     if not isinstance(body, dict) or not isinstance(body.get("actorIRI"), str) or not body["actorIRI"]:
         return fail(f"expected {example}")
     return body
@@ -105,7 +113,7 @@ async def remove() -> Any:
 
 @bp.post("/api/admin/federation/send")
 async def send() -> Any:
-    body = await request.get_json(force=True, silent=True)
+    body = await _json()
     value = body.get("value") if isinstance(body, dict) else None
     if not isinstance(value, str) or not value.strip():
         return fail('expected {"value": "the message to post"}')

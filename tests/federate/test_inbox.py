@@ -196,3 +196,25 @@ async def test_duplicate_activity_ids_are_handled_once(fed_server: RunningServer
         assert rows == [(1,)]
         assert [r.body["type"] for r in peer.received] == ["Accept"]
     owncast("followers", "remove", peer.actor_iri("dave"), datadir=fed_server.datadir, check=True)
+
+
+async def test_direct_messages_go_to_the_account_only(fed_server: RunningServer, peer: Peer) -> None:
+    from owncast_cli.bus import log
+    from owncast_cli.bus.catalog import FediverseDirectMessageRequested
+    from owncast_cli.bus.push import push_sync
+    from owncast_cli.db import open_database
+
+    account = f"erin@{peer.base.removeprefix('http://')}"
+    db = open_database(fed_server.datadir / "owncast.db")
+    try:
+        events = db.write(lambda: log.append(db, [FediverseDirectMessageRequested(account, "Your code is 123456")],
+                                             "test"))
+        push_sync(fed_server.datadir / "run", events)
+    finally:
+        db.close()
+    (dm,) = await peer.wait_for(1)
+    note = dm.body["object"]
+    assert dm.verified and dm.path == "/users/erin/inbox" and note["to"] == [peer.actor_iri("erin")]
+    assert note["cc"] == [] and note["tag"] == [{"type": "Mention", "href": peer.actor_iri("erin"), "name": "@" + account}]
+    assert "Your code is 123456" in note["content"]
+    assert not query(fed_server.datadir, "SELECT 1 FROM ap_outbox WHERE value LIKE '%123456%'"), "DMs are not public"

@@ -14,7 +14,7 @@ import pytest
 import trio
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from owncast_cli.bus.catalog import ConfigChanged, StreamStarted, StreamStopped
+from owncast_cli.bus.catalog import ConfigChanged, ScheduleReminder, StreamStarted, StreamStopped
 from owncast_cli.bus.events import Event
 from owncast_cli.config import ConfigStore
 from owncast_cli.daemons.context import Context
@@ -129,3 +129,10 @@ async def test_profile_changes_send_one_update(fed: Federate) -> None:
     (update,) = queued(fed)
     assert update["type"] == "Update" and update["object"]["type"] == "Service"
     assert update["object"]["publicKey"]["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY")
+
+
+async def test_schedule_reminders_are_posted(fed: Federate) -> None:
+    await handle(fed, ScheduleReminder("e1", "Bike night", "2027-01-15T20:00:00Z", "Bike night in one hour! #bikes"))
+    (create,) = queued(fed)
+    assert "Bike night in one hour!" in create["object"]["content"]
+    assert create["object"]["tag"][0]["name"] == "#bikes"
