@@ -24,7 +24,8 @@ def _proxied() -> bool:
 def _client() -> str:
     if _proxied():
         return request.headers.get("X-Forwarded-For", "").split(",")[-1].strip() or "unix"
-    return str(request.scope["client"][0])
+    client = request.scope.get("client")
+    return str(client[0]) if client else "unix"
 
 
 def _scheme() -> str:

@@ -89,8 +89,11 @@ class Deliverer:
             except (httpx.HTTPError, RuntimeError) as exc:
                 await self._failed(item, domain, str(exc) or type(exc).__name__, breakers)
                 return
-        await db.run_write(lambda: (ap_queues.delivered(db, item.id, self.service.clock()),
-                                    ap_queues.domain_ok(db, domain)))
+        def done() -> None:
+            ap_queues.delivered(db, item.id, self.service.clock())
+            ap_queues.domain_ok(db, domain)
+
+        await db.run_write(done)
 
     async def _failed(self, item: ap_queues.Pending, domain: str, error: str, breakers: dict[str, float]) -> None:
         db, now = self.service.db, self.service.clock()

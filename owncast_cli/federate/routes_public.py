@@ -122,7 +122,8 @@ async def post_inbox(username: str) -> Any:
     fed = federate()
     if (request.content_length or 0) > MAX_INBOX_BODY:
         return empty(413)
-    body = await request.get_data()
+    body = await request.get_data(as_text=False)
+    assert isinstance(body, bytes)
     if len(body) > MAX_INBOX_BODY:
         return empty(413)
     headers = {k.lower(): v for k, v in request.headers.items()}

@@ -12,10 +12,10 @@ import base64
 import hashlib
 import json
 import time
-from email.utils import formatdate
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpsig
 import httpx

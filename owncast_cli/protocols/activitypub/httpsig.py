@@ -106,7 +106,7 @@ def signed_headers(method: str, url_host: str, target: str, body: bytes | None, 
                    content_type: str = "application/activity+json") -> dict[str, str]:
     """The headers of an outgoing request we sign: host, date, digest/content-type, signature."""
     headers = {"host": url_host, "date": http_date(now)}
-    names = GET_HEADERS
+    names: tuple[str, ...] = GET_HEADERS
     if body is not None:
         headers["digest"] = digest(body)
         headers["content-type"] = content_type

@@ -84,8 +84,8 @@ def activity(doc: Any) -> Activity:
     if not actor or not origin(actor):
         raise ActivityError("the activity has no absolute actor IRI")
     obj = next((o for o in values(doc.get("object")) if isinstance(o, dict)), None)
-    ident = doc.get("id") if isinstance(doc.get("id"), str) else ""
-    return Activity(ident, kinds[0], actor, iri(doc.get("object")), obj, doc)
+    ident = doc.get("id")
+    return Activity(ident if isinstance(ident, str) else "", kinds[0], actor, iri(doc.get("object")), obj, doc)
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,10 @@ class RemoteActor:
     public_key_pem: str | None
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def remote_actor(doc: Any) -> RemoteActor:
     """Read an actor document; raises :class:`ActivityError` without an id or an inbox."""
     if not isinstance(doc, dict):
@@ -113,8 +117,8 @@ def remote_actor(doc: Any) -> RemoteActor:
     endpoints = doc.get("endpoints")
     shared = iri(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
     key = next((k for k in values(doc.get("publicKey")) if isinstance(k, dict)), None)
-    preferred = doc.get("preferredUsername") if isinstance(doc.get("preferredUsername"), str) else ""
-    name = doc.get("name") if isinstance(doc.get("name"), str) else ""
+    preferred = _text(doc.get("preferredUsername"))
+    name = _text(doc.get("name"))
     url = iri(doc.get("url")) or ident
     return RemoteActor(
         id=ident, inbox=inbox, shared_inbox=shared, name=name or preferred,
