@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -112,7 +113,7 @@ async def main(followers: int, inboxes: int) -> dict[str, float]:
     datadir = Path(tempfile.mkdtemp(prefix="obf-", dir="/tmp"))
     try:
         async with trio.open_nursery() as nursery:
-            listeners = await nursery.start(trio.serve_tcp, server.handle, 0, host="127.0.0.1")
+            listeners = await nursery.start(partial(trio.serve_tcp, server.handle, 0, host="127.0.0.1"))
             port = listeners[0].socket.getsockname()[1]
             queued = await trio.to_thread.run_sync(prepare, datadir, port, followers, inboxes)
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
