@@ -16,6 +16,7 @@ from owncast_cli.bus.catalog import (
     StreamStarted,
     StreamStopped,
 )
+from owncast_cli import state
 from owncast_cli.federate import content
 from owncast_cli.federate.outbox import new_iri
 from owncast_cli.federate.remote import RemoteError
@@ -56,6 +57,7 @@ class Reactions:
         nursery.start_soon(self._profile_updates)
         async with self.fed.ctx.bus.subscribe("federate", types=BUS_TYPES) as sub:
             await sub.ack(sub.last_seen)  # on a first start, "now" becomes the durable cursor
+            await self.resume()
             task_status.started()
             async for event, body in sub.decoded():
                 try:
@@ -64,14 +66,29 @@ class Reactions:
                     logger.exception("federate could not handle %s event %d", event.type, event.id)
                 await sub.ack(event.id)
 
+    async def _pending(self, value: dict[str, Any] | None) -> None:
+        db = self.fed.service.db
+        await db.run_write(partial(state.put, db, state.FEDERATE_GO_LIVE, value))
+
+    async def resume(self) -> None:
+        """After a restart: the go-live post of a stream that started just before is still due."""
+        db = self.fed.service.db
+        pending = await db.run(partial(state.get, db, state.FEDERATE_GO_LIVE))
+        if pending:
+            self.live_stream = pending["streamId"]
+            delay = max(0.0, pending["due"] - self.fed.service.clock())
+            self.nursery.start_soon(self.go_live_after, pending["streamId"], delay)
+
     async def handle(self, event: Event, body: Any) -> None:
         c = await self.fed.service.config()
         if isinstance(body, StreamStarted):
             self.live_stream = body.stream_id
-            delay = max(0.0, event.ts + self.go_live_delay - self.fed.service.clock())
-            self.nursery.start_soon(self.go_live_after, body.stream_id, delay)
+            due = event.ts + self.go_live_delay
+            await self._pending({"streamId": body.stream_id, "due": due})
+            self.nursery.start_soon(self.go_live_after, body.stream_id, max(0.0, due - self.fed.service.clock()))
         elif isinstance(body, StreamStopped):
             self.live_stream = None
+            await self._pending(None)
             if c.federation_enabled and c.federation_stream_ended_message and self.posted_for == body.stream_id:
                 p = self.fed.service.profile(c)
                 html, tags = content.manual(c.federation_stream_ended_message)
@@ -92,6 +109,7 @@ class Reactions:
         if self.live_stream != stream_id:
             return  # the stream ended before the post was due
         await self.go_live(stream_id)
+        await self._pending(None)
 
     async def go_live(self, stream_id: str) -> bool:
         """Post the go-live note unless disabled, empty, or one went out in the last 10 minutes."""

@@ -136,3 +136,24 @@ async def test_schedule_reminders_are_posted(fed: Federate) -> None:
     (create,) = queued(fed)
     assert "Bike night in one hour!" in create["object"]["content"]
     assert create["object"]["tag"][0]["name"] == "#bikes"
+
+
+async def test_a_restart_before_the_post_is_due_still_sends_it(fed: Federate) -> None:
+    from owncast_cli.federate.reactions import Reactions
+
+    with trio.fail_after(10):
+        async with trio.open_nursery() as nursery:  # the daemon stops before the post is due
+            fed.reactions.nursery = nursery
+            await fed.reactions.handle(event(started("s1"), fed.service.clock()), started("s1"))
+            nursery.cancel_scope.cancel()
+        assert queued(fed) == []
+        restarted = Reactions(fed)
+        restarted.go_live_delay, restarted.go_live_dedup = DELAY, DEDUP
+        async with trio.open_nursery() as nursery:
+            restarted.nursery = nursery
+            await restarted.resume()
+    assert len(queued(fed)) == 1
+    async with trio.open_nursery() as nursery:  # sent: a second restart sends nothing
+        restarted.nursery = nursery
+        await restarted.resume()
+    assert len(queued(fed)) == 1
