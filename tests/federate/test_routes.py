@@ -107,3 +107,28 @@ def test_federate_not_running_answers_503_naming_how_to_start_it(without_federat
 def test_public_followers_come_from_the_database(without_federate: RunningServer) -> None:
     response = get(without_federate, "/api/followers")
     assert response.status_code == 200 and response.json()["total"] == 0
+
+
+def test_serve_proxies_to_federate_running_apart(without_federate: RunningServer) -> None:
+    from tests.federate.test_sigkill import start_federate
+
+    configure(without_federate.datadir, federation_enabled=True, server_url="https://stream.example")
+    proc = start_federate(without_federate.datadir)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            response = get(without_federate, "/.well-known/webfinger?resource=acct:streamer@stream.example")
+            if response.status_code == 200:
+                break
+            assert proc.poll() is None, (without_federate.datadir / "federate.log").read_text()
+            time.sleep(0.05)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/jrd+json"
+        followers = httpx.get(without_federate.base_url + "/api/admin/followers", auth=("admin", "abc123"))
+        assert followers.status_code == 200 and followers.json() == {"total": 0, "results": []}
+        assert httpx.get(without_federate.base_url + "/api/admin/followers").status_code == 401
+    finally:
+        proc.terminate()
+        assert proc.wait(15) == 0
+        configure(without_federate.datadir, federation_enabled=False)
+    response = httpx.get(without_federate.base_url + "/api/admin/followers", auth=("admin", "abc123"))
+    assert response.status_code == 503
