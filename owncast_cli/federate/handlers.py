@@ -34,22 +34,18 @@ def plain(name: str) -> str:
     return html.unescape(_TAGS.sub("", name)).strip()
 
 
-async def engagement(fed: Federate, c: ConfigValues, kind: str, who: RemoteActor, body: str,
-                     iri: str, owncast_type: str) -> bool:
-    """Record engagement once per (object, actor, type) and publish it on the bus; False if seen."""
+async def engagement(fed: Federate, kind: str, who: RemoteActor, body: str, iri: str, owncast_type: str) -> None:
+    """Record engagement once per (object, actor, type) and publish it on the bus the first time."""
     db, now = fed.service.db, fed.service.clock()
     name = plain(who.name) or who.username
     event = FediverseEngagement(kind=kind, actor_iri=who.id, name=name, username=who.username,
                                 image=who.image, link=who.url, body=body.replace("{name}", name),
                                 time=rfc3339(now))
-    first: list[bool] = []
 
     def effect() -> list[FediverseEngagement]:
-        first.append(ap_outbox.accept_once(db, iri, who.id, owncast_type, now))
-        return [event] if first[0] else []
+        return [event] if ap_outbox.accept_once(db, iri, who.id, owncast_type, now) else []
 
     await fed.ctx.bus.publish_many([], effect=effect)
-    return first[0]
 
 
 async def follow(fed: Federate, act: Activity, c: ConfigValues) -> None:
@@ -74,7 +70,7 @@ async def accept_follow(fed: Federate, c: ConfigValues, who: RemoteActor, reques
     """Send Accept(Follow) to the follower's own inbox; announce the follow once."""
     p = fed.service.profile(c)
     await fed.outbox.send(activities.accept(p, new_iri(p), request), inboxes=[who.inbox], store=False)
-    await engagement(fed, c, "follow", who, FOLLOWED, p.iri, "FOLLOW")
+    await engagement(fed, "follow", who, FOLLOWED, p.iri, "FOLLOW")
 
 
 async def undo(fed: Federate, act: Activity, c: ConfigValues) -> None:
@@ -101,7 +97,7 @@ async def _engage(fed: Federate, act: Activity, c: ConfigValues, kind: str, ownc
         return
     who = await fed.remote.actor(act.actor)
     text = live_text if live else post_text.replace("{server}", c.server_name)
-    await engagement(fed, c, kind, who, text, target, owncast_type)
+    await engagement(fed, kind, who, text, target, owncast_type)
 
 
 async def like(fed: Federate, act: Activity, c: ConfigValues) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import trio
 
+from owncast_cli import state
 from owncast_cli.bus.catalog import (
     ConfigChanged,
     FediverseDirectMessageRequested,
@@ -16,7 +17,6 @@ from owncast_cli.bus.catalog import (
     StreamStarted,
     StreamStopped,
 )
-from owncast_cli import state
 from owncast_cli.federate import content
 from owncast_cli.federate.outbox import new_iri
 from owncast_cli.federate.remote import RemoteError
