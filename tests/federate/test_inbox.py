@@ -218,3 +218,20 @@ async def test_direct_messages_go_to_the_account_only(fed_server: RunningServer,
     assert note["cc"] == [] and note["tag"] == [{"type": "Mention", "href": peer.actor_iri("erin"), "name": "@" + account}]
     assert "Your code is 123456" in note["content"]
     assert not query(fed_server.datadir, "SELECT 1 FROM ap_outbox WHERE value LIKE '%123456%'"), "DMs are not public"
+
+
+async def test_chat_hides_engagement_when_told_to(fed_server: RunningServer, peer: Peer) -> None:
+    from tests.chat.conftest import chat_caught_up
+
+    configure(fed_server.datadir, federation_show_engagement=False)
+    try:
+        with trio.fail_after(30):
+            assert (await peer.send(inbox_url(fed_server), follow(peer, "frank"))).status_code == 202
+            await wait_until(lambda: [e for e in engagement_events(fed_server.datadir)
+                                      if e["actorIri"] == peer.actor_iri("frank")])
+            await trio.to_thread.run_sync(chat_caught_up, fed_server.datadir)
+        shown = query(fed_server.datadir, "SELECT data FROM events WHERE type = 'chat.fediverse_engagement'")
+        assert not [row for row in shown if "frank" in row[0]]
+    finally:
+        configure(fed_server.datadir, federation_show_engagement=True)
+        owncast("followers", "remove", peer.actor_iri("frank"), datadir=fed_server.datadir, check=True)
