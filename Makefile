@@ -49,6 +49,7 @@ bench: test-deps
 	$(BIN)/python bench/hls.py
 	$(BIN)/python bench/transcode.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/federate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
