@@ -31,6 +31,9 @@ logger = logging.getLogger("owncast.federate")
 
 MAX_BODY = 1 << 20
 INBOX_BATCH = 50
+#: Finished queue rows are kept this long (inbound ids dedupe redeliveries meanwhile).
+KEEP_FINISHED = 7 * 86400.0
+PRUNE_EVERY = 3600.0
 
 
 class Federate:
@@ -65,6 +68,15 @@ class Federate:
                 await db.run_write(partial(ap_queues.inbound_done, db, item_id, self.service.clock()))
                 handled += 1
 
+    async def prune_forever(self) -> None:
+        db = self.service.db
+        while not self.ctx.stopping.is_set():
+            removed = await db.run_write(partial(ap_queues.prune, db, self.service.clock() - KEEP_FINISHED))
+            if removed:
+                logger.info("pruned %d finished federation queue rows", removed)
+            with trio.move_on_after(PRUNE_EVERY):
+                await self.ctx.stopping.wait()
+
     async def inbox_worker(self) -> None:
         while not self.ctx.stopping.is_set():
             self._inbound = trio.Event()
@@ -92,6 +104,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
             await service.config()
             await nursery.start(fed.reactions.run, nursery)
             nursery.start_soon(fed.inbox_worker)
+            nursery.start_soon(fed.prune_forever)
             nursery.start_soon(fed.deliverer.run, ctx.stopping)
             binds = await nursery.start(
                 lambda task_status: hypercorn_serve(body_first(app, MAX_BODY), config,

@@ -138,6 +138,15 @@ def delivery_counts(db: Database) -> dict[str, int]:
     return {k: int(rows.get(k) or 0) for k in ("pending", "delivered", "failed")}
 
 
+def prune(db: Database, before: float) -> int:
+    """Forget finished work older than ``before``: handled inbound activities (their ids no longer
+    dedupe: servers do not redeliver after a week) and delivered or abandoned deliveries."""
+    inbound = InboxItem.delete().where(InboxItem.done_at < before).bind(db.peewee).execute()
+    finished = Delivery.delete().where((Delivery.delivered_at < before) | (Delivery.failed_at < before)) \
+        .bind(db.peewee).execute()
+    return int(inbound) + int(finished)
+
+
 # --- circuit breaker --------------------------------------------------------------------------
 
 def breaker_open_until(db: Database, domain: str) -> float:

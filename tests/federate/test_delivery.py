@@ -150,3 +150,18 @@ async def test_the_breaker_holds_a_dead_domain_without_counting_attempts(parts: 
         await deliverer.run_due(clock.now)
         assert len(peer.received) == delivery.BREAKER_THRESHOLD + 3
         assert ap_queues.breaker_open_until(service.db, "127.0.0.1") == 0.0
+
+
+async def test_finished_rows_are_pruned_after_a_week(parts: Any) -> None:
+    service, deliverer, clock, peer = parts
+    add_follower(service, f"{peer.base}/users/alice/inbox", peer.actor_iri())
+    with trio.fail_after(30):
+        await post(deliverer)
+        await deliverer.run_due(clock.now)
+        peer.status = 503
+        await post(deliverer)  # this one stays pending
+        await deliverer.run_due(clock.now)
+    db = service.db
+    assert db.write(lambda: ap_queues.prune(db, clock.now - 7 * 86400)) == 0
+    assert db.write(lambda: ap_queues.prune(db, clock.now + 1)) == 1
+    assert ap_queues.delivery_counts(db) == {"pending": 1, "delivered": 0, "failed": 0}
