@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from quart import request
 from quart_trio import QuartTrio
 
-from owncast_cli import adminauth
+from owncast_cli import adminauth, proxies
 from owncast_cli.federate import routes_admin, routes_public
 from owncast_cli.federate.http import EXTENSION
 
@@ -15,23 +15,22 @@ if TYPE_CHECKING:
     from owncast_cli.federate.daemon import Federate
 
 
-def _proxied() -> bool:
-    """Over ``run/federate.sock`` the peer is serve's proxy, which names the client."""
+def _forwarded() -> tuple[str, str]:
+    """(client address, forwarded scheme): X-Forwarded-* believed from serve's Unix-socket proxy
+    and from ``trusted_proxies`` only (owncast_cli/proxies.py)."""
+    from owncast_cli.federate.http import federate
+
     client = request.scope.get("client")
-    return not client or not client[0]
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    return proxies.client_address(client[0] if client else "", headers, federate().service.trusted)
 
 
 def _client() -> str:
-    if _proxied():
-        return request.headers.get("X-Forwarded-For", "").split(",")[-1].strip() or "unix"
-    client = request.scope.get("client")
-    return str(client[0]) if client else "unix"
+    return _forwarded()[0]
 
 
 def _scheme() -> str:
-    if _proxied():
-        return request.headers.get("X-Forwarded-Proto", "http").split(",")[0].strip()
-    return str(request.scope.get("scheme") or "http")
+    return _forwarded()[1] or str(request.scope.get("scheme") or "http")
 
 
 def create_app(fed: Federate) -> QuartTrio:

@@ -33,7 +33,7 @@ def approve(db: Database, c: ConfigValues, iri: str, now: float) -> list[BusEven
     """Approve a request (or lift a block): queue Accept(Follow), announce the follow once."""
     follower = ap_followers.approve(db, iri, now)
     if follower is None:
-        raise NoSuchFollower(f"no follower or follow request from {iri}")
+        raise NoSuchFollower(f"no follow request or follower from {iri}")
     p = make_profile(c)
     request = follower.request_object or {"id": follower.request, "type": "Follow", "actor": iri, "object": p.iri}
     queue(db, activities.accept(p, new_iri(p), request), now, inboxes=[follower.inbox], store=False)
@@ -44,12 +44,12 @@ def approve(db: Database, c: ConfigValues, iri: str, now: float) -> list[BusEven
 
 def block(db: Database, iri: str, now: float) -> None:
     if not ap_followers.block(db, iri, now):
-        raise NoSuchFollower(f"no follower or follow request from {iri}")
+        raise NoSuchFollower(f"no follow request or follower from {iri}")
 
 
 def remove(db: Database, iri: str) -> None:
     if not ap_followers.remove(db, iri):
-        raise NoSuchFollower(f"no follower or follow request from {iri}")
+        raise NoSuchFollower(f"no follow request or follower from {iri}")
 
 
 def post(db: Database, c: ConfigValues, markdown: str, now: float) -> int:

@@ -15,7 +15,7 @@ from owncast_cli.simpleresponse import fail, ok
 
 bp = Blueprint("federation_admin", __name__)
 
-_GO_INT = re.compile(r"[+-]?\d+")
+_GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _paging() -> tuple[int | None, int] | str:
@@ -23,7 +23,7 @@ def _paging() -> tuple[int | None, int] | str:
     values = {}
     for name in ("offset", "limit"):
         raw = request.args.get(name, "")
-        if raw and not _GO_INT.fullmatch(raw):
+        if raw and not (_GO_INT.fullmatch(raw) and -(2**63) <= int(raw) < 2**63):  # Go's Atoi
             return f"{name} must be an integer (got {raw!r})"
         values[name] = int(raw) if raw else 0
     limit = values["limit"] if values["limit"] > 0 else None

@@ -15,6 +15,7 @@ from owncast_cli.outbound.client import allowed_hosts, outbound_client
 from owncast_cli.outbound.guard import Allowlist
 from owncast_cli.protocols.activitypub import httpsig
 from owncast_cli.protocols.activitypub.actor import Profile
+from owncast_cli.proxies import Network, parse_networks
 
 if TYPE_CHECKING:
     from owncast_cli.config import ConfigValues
@@ -45,12 +46,14 @@ class FederateService:
                  verify: Any = True) -> None:
         self.ctx, self.db, self.key, self.clock = ctx, ctx.db, key, clock
         self.allow = Allowlist()
+        self.trusted: list[Network] = []
         #: One client for every outbound request: connection reuse across deliveries to one host.
         self.http: httpx.AsyncClient = outbound_client(lambda: self.allow, timeout=HTTP_TIMEOUT, verify=verify)
 
     async def config(self) -> ConfigValues:
         values = await self.ctx.config_values()
         self.allow = allowed_hosts(values)  # follows `owncast config set outbound_allowed_hosts`
+        self.trusted = parse_networks(values.trusted_proxies)
         return values
 
     def profile(self, c: ConfigValues) -> Profile:

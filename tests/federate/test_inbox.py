@@ -128,7 +128,7 @@ async def test_private_mode_queues_follows_for_the_admin(fed_server: RunningServ
                 assert rejected.json() == {"success": True, "message": "follower updated"}
                 missing = await client.post(fed_server.base_url + "/api/admin/followers/approve",
                                             json={"actorIRI": "https://nobody.example/u", "approved": True})
-                assert missing.status_code == 400 and "no follower" in missing.json()["message"]
+                assert missing.status_code == 400 and "no follow request" in missing.json()["message"]
             blocked = await peer.send(inbox_url(fed_server), follow(peer, "bob"))
             assert blocked.status_code == 403 and "is blocked" in blocked.text
             owncast("followers", "remove", peer.actor_iri("bob"), datadir=fed_server.datadir, check=True)
