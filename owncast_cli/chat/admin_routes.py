@@ -23,10 +23,11 @@ MAX_TOKEN_NAME: Final = 64
 
 def clients_payload() -> list[Payload]:
     """Owncast's connected-clients list (admin and integrations)."""
+    chat = service()
     return [{"id": client.id, "connectedAt": format_timestamp(client.connected_at),
              "messageCount": client.message_count, "userAgent": client.user_agent,
-             "ipAddress": client.ip, "geo": None, "user": user_payload(user)}
-            for client, user in service().clients()]
+             "ipAddress": client.ip, "geo": chat.core.geoip.lookup(client.ip), "user": user_payload(user)}
+            for client, user in chat.clients()]
 
 
 async def visibility() -> Any:

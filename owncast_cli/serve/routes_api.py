@@ -12,8 +12,6 @@ from owncast_cli import state
 from owncast_cli.repos import ap_followers
 from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
-from owncast_cli.serve.metrics import MetricsError, parse_report
-from owncast_cli.serve.viewers import client_id
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -91,15 +89,3 @@ def register(app: QuartTrio, svc: Services) -> None:
 
         return no_cache(jsonify(await db.run(read)))
 
-    @app.post("/api/metrics/playback")
-    async def post_playback_metrics() -> Any:
-        try:
-            body = await request.get_json(force=True, silent=True)
-        except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before `silent` applies
-            body = None
-        try:
-            report = parse_report(body)
-        except MetricsError as exc:
-            raise BadRequest(str(exc)) from None
-        svc.metrics.add(client_id(g.client_ip, request.headers.get("User-Agent", "")), report)
-        return jsonify({"success": True, "message": "metrics recorded"})
