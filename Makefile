@@ -56,6 +56,7 @@ bench: test-deps
 	$(BIN)/python bench/transcode.py
 	$(BIN)/python bench/chat.py
 	$(BIN)/python bench/notify.py
+	$(BIN)/python bench/federate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

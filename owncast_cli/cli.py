@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "chat": "owncast_cli.commands.chat_cmd:chat_command",
     "notify": "owncast_cli.commands.notify_cmd:notify_command",
     "webhooks": "owncast_cli.commands.webhooks_cmd:webhooks_command",
+    "federate": "owncast_cli.commands.federate_cmd:federate_command",
+    "followers": "owncast_cli.commands.federate_cmd:followers_command",
     "publish-test": "owncast_cli.commands.publish_test:publish_test_command",
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",

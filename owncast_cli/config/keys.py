@@ -155,6 +155,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("federation_blocked_domains", J, [], v.string_list(lower=True), "Fediverse domains refused.", hint=STRINGS),
     ConfigKey("federation_enable_quotes", B, True, v.boolean, "Allow quote posts (FEP-044f)."),
     ConfigKey("federation_hide_followers_tab", B, False, v.boolean, "Hide the followers tab."),
+    ConfigKey("federation_stream_ended_message", S, "", v.text(500), "Posted to followers when the stream ends; empty for none (Owncast never posts one)."),
     # Notifications.
     ConfigKey("notifications_enabled", B, False, v.boolean, "Enable go-live notifications."),
     ConfigKey("discord_configuration", J, {"enabled": False, "webhook": "", "goLiveMessage": ""}, v.discord_config, "Discord go-live notification.", secret=True, hint=OBJECT),

@@ -82,6 +82,7 @@ class ConfigValues:
     federation_blocked_domains: list[str]
     federation_enable_quotes: bool
     federation_hide_followers_tab: bool
+    federation_stream_ended_message: str
     notifications_enabled: bool
     discord_configuration: dict[str, Any]
     notifications_apprise_urls: list[dict[str, str]]

@@ -197,6 +197,67 @@ MIGRATIONS: list[list[str]] = [
             done_at REAL
         )""",
     ],
+    # federate: followers, what we published, inbound engagement, and the two
+    # durable queues (inbox activities to handle, deliveries to make) with a breaker per domain.
+    [
+        """CREATE TABLE ap_followers (
+            iri TEXT PRIMARY KEY,
+            inbox TEXT NOT NULL,
+            shared_inbox TEXT,
+            name TEXT NOT NULL DEFAULT '',
+            username TEXT NOT NULL DEFAULT '',
+            image TEXT,
+            link TEXT NOT NULL DEFAULT '',
+            request TEXT NOT NULL DEFAULT '',
+            request_object TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            approved_at REAL,
+            disabled_at REAL
+        )""",
+        """CREATE TABLE ap_outbox (
+            iri TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            type TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            live_notification INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX ap_outbox_created ON ap_outbox(created_at)",
+        """CREATE TABLE ap_accepted_activities (
+            id INTEGER PRIMARY KEY,
+            iri TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            type TEXT NOT NULL,
+            timestamp REAL NOT NULL,
+            UNIQUE (iri, actor, type)
+        )""",
+        """CREATE TABLE ap_inbox_queue (
+            id INTEGER PRIMARY KEY,
+            activity_id TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            received_at REAL NOT NULL,
+            done_at REAL
+        )""",
+        "CREATE INDEX ap_inbox_queue_pending ON ap_inbox_queue(done_at, id)",
+        """CREATE TABLE ap_delivery_queue (
+            id INTEGER PRIMARY KEY,
+            inbox TEXT NOT NULL,
+            activity_iri TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL,
+            created_at REAL NOT NULL,
+            delivered_at REAL,
+            failed_at REAL,
+            last_error TEXT NOT NULL DEFAULT '',
+            UNIQUE (inbox, activity_iri)
+        )""",
+        "CREATE INDEX ap_delivery_due ON ap_delivery_queue(delivered_at, failed_at, next_at)",
+        """CREATE TABLE ap_domains (
+            domain TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            open_until REAL NOT NULL DEFAULT 0
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -88,6 +88,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "schedule_reminder_minutes": (1440, 45),
     "schedule_second_reminder_minutes": (15, -15),
     "federation_hide_followers_tab": (True, "x"),
+    "federation_stream_ended_message": ("That's all, thanks!", "x" * 501),
     "notifications_enabled": (True, "x"),
     "discord_configuration": ({"enabled": True, "webhook": "https://discord.com/api/webhooks/1/x", "goLiveMessage": "live"}, {"enabled": True}),
     "browser_push_configuration": ({"enabled": False, "goLiveMessage": "x"}, "on"),
