@@ -47,6 +47,7 @@ CHAT_CONFIG_KEYS = (
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
     "stream_title", "trusted_proxies", "schedule_enabled", "schedule_chat_open_minutes",
     "server_url", "outbound_allowed_hosts", "federation_enabled", "chat_proxy_user_auth",
+    "federation_show_engagement",
 )
 
 

@@ -57,10 +57,6 @@ NOT_SERVED: dict[str, str] = {
     "/admin/federation/servers": "federation is not built yet",
     "/admin/federation/servers/{id}": "federation is not built yet",
     "/admin/federation/feature-requests": "federation is not built yet",
-    "/admin/federation/send": "federation is not built yet",
-    "/admin/federation/actions": "federation is not built yet",
-    "/admin/followers/remove": "federation is not built yet (no followers to remove)",
-    "/notifications/register": "browser push notifications are not built yet",
 }
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -77,7 +73,12 @@ CONFIG = schemathesis.Config.from_dict({
 
 @functools.lru_cache(maxsize=1)
 def _spec() -> dict[str, Any]:
-    return yaml.load(SPEC_PATH.read_text(), Loader=yaml.CSafeLoader)  # C parser: 4x faster to collect
+    spec = yaml.load(SPEC_PATH.read_text(), Loader=yaml.CSafeLoader)  # C parser: 4x faster to collect
+    # A defect of Owncast's file: its handler (GetFederatedActions) answers a paginated response
+    # whose results are a list of activities, as every other paginated route does.
+    paginated = spec["components"]["schemas"]["PaginatedFederatedActivity"]["properties"]
+    paginated["results"] = {"type": "array", "items": {"$ref": "#/components/schemas/FederatedActivity"}}
+    return spec
 
 
 def load_schema(select: Callable[[str, str], bool]) -> Any:

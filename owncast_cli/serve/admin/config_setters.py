@@ -117,6 +117,8 @@ SETTERS: dict[str, Setter] = {
     "federation/blockdomains": Setter("federation_blocked_domains", _string_items),
     "notifications/discord": Setter("discord_configuration"),
     "notifications/browser": Setter("browser_push_configuration"),
+    # Ours: go-live channels through apprise, each URL with its own message.
+    "notifications/apprise": Setter("notifications_apprise_urls"),
 }
 
 
