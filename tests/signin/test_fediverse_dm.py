@@ -13,6 +13,7 @@ import trio
 from quart import jsonify, request
 from quart_trio import QuartTrio
 
+from tests.chat.conftest import set_config
 from tests.chat.wsclient import register
 from tests.conftest import RunningServer
 from tests.signin.conftest import browser
@@ -20,7 +21,6 @@ from tests.signin.indieauth_peer import TLS, serving_tls
 from tests.signin.test_fediverse import request_code, verify
 from tests.signin.test_proxy_users import admin_user
 
-pytest.importorskip("owncast_cli.federate", reason="the federate daemon sends the direct message")
 pytestmark = pytest.mark.e2e
 
 
@@ -58,21 +58,27 @@ class Remote:
 
 async def test_the_code_arrives_as_a_direct_message(signin_server: RunningServer, tls: TLS) -> None:
     server, remote = signin_server, Remote()
-    with trio.fail_after(60):
-        async with serving_tls(remote.app(), tls) as base, browser(tls) as client:
-            remote.base = base
-            account = f"carol@{base.removeprefix('https://')}"
-            user = await register(server.base_url, "carol-chat")
-            assert (await request_code(client, server, user["accessToken"], "@" + account)).status_code == 200
-            await remote.arrived.wait()
-            create = remote.received[0]
-            note = create["object"]
-            assert create["type"] == "Create" and note["type"] == "Note"
-            assert note["to"] == [f"{base}/users/carol"]  # to carol only: a direct message
-            assert "https://www.w3.org/ns/activitystreams#Public" not in json.dumps(create)
-            code = re.search(r"One-time code from New Owncast Server: (\d{6})\.", note["content"])
-            assert code, note["content"]
-            done = await verify(client, server, user["accessToken"], code.group(1))
-            assert done.status_code == 200, done.text
-            found = await admin_user(server.base_url, user["id"])
-            assert found["authenticated"] is True and found["authProviders"] == ["Fediverse"]
+    # By name: federate speaks plain http to a literal loopback address (its own test peers),
+    # while sign-in and this server speak https only.
+    set_config(server, "outbound_allowed_hosts", '["127.0.0.1", "localhost"]')
+    try:
+        with trio.fail_after(60):
+            async with serving_tls(remote.app(), tls) as served, browser(tls) as client:
+                base = remote.base = served.replace("127.0.0.1", "localhost")
+                account = f"carol@{base.removeprefix('https://')}"
+                user = await register(server.base_url, "carol-chat")
+                assert (await request_code(client, server, user["accessToken"], "@" + account)).status_code == 200
+                await remote.arrived.wait()
+                create = remote.received[0]
+                note = create["object"]
+                assert create["type"] == "Create" and note["type"] == "Note"
+                assert note["to"] == [f"{base}/users/carol"]  # to carol only: a direct message
+                assert "https://www.w3.org/ns/activitystreams#Public" not in json.dumps(create)
+                code = re.search(r"One-time code from New Owncast Server: (\d{6})\.", note["content"])
+                assert code, note["content"]
+                done = await verify(client, server, user["accessToken"], code.group(1))
+                assert done.status_code == 200, done.text
+                found = await admin_user(server.base_url, user["id"])
+                assert found["authenticated"] is True and found["authProviders"] == ["Fediverse"]
+    finally:
+        set_config(server, "outbound_allowed_hosts", '["127.0.0.1"]')
