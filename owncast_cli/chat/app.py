@@ -29,6 +29,8 @@ MAX_BODY = 64 * 1024
 def create_app(service: ChatService) -> QuartTrio:
     app = QuartTrio("owncast-chat", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Owncast's encoding/json writes struct fields in declaration order: payloads are built in it.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = service
     # Basic auth for /api/admin/*, bearer scopes for /api/integrations/* (as serve's guard).
     adminauth.install(app, service.db, client_address=client_ip, scheme=scheme,

@@ -57,6 +57,8 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Owncast's encoding/json writes struct fields in declaration order: payloads are built in it.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["SERVICES"] = svc
     # "//" must reach the file checks (and be refused there), not be redirected to a merged path.
     app.url_map.merge_slashes = False

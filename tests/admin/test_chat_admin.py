@@ -169,7 +169,8 @@ async def test_moderation_routes(admin_server: RunningServer) -> None:
     for path, body in (("/api/admin/chat/users/setenabled", {"userId": "nobody", "enabled": False}),
                        ("/api/admin/chat/users/setmoderator", {"userId": "nobody", "isModerator": True})):
         missing = await api(admin_server, "POST", path, json=body)
-        assert missing.status_code == 404 and missing.json()["success"] is False
+        # Owncast: 400 (setmoderator) and 200 (setenabled, a defect); 400 for both here.
+        assert missing.status_code == 400 and missing.json()["success"] is False
     for path in ("/api/admin/chat/users/setenabled", "/api/admin/chat/users/setmoderator",
                  "/api/admin/chat/messagevisibility"):
         assert (await api(admin_server, "POST", path, json={"userId": 5})).status_code == 400
@@ -185,8 +186,9 @@ async def test_ip_bans(admin_server: RunningServer) -> None:
     assert (await api(admin_server, "POST", "/api/admin/chat/users/ipbans/create", json={"value": "999.1.1.1"})).status_code == 400
     removed = await api(admin_server, "POST", "/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.55"})
     assert removed.json()["success"] is True
+    # As Owncast: lifting a ban that is not there is not an error.
     again = await api(admin_server, "POST", "/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.55"})
-    assert again.status_code == 400
+    assert again.status_code == 200
 
 
 async def test_users_list_and_delete(admin_server: RunningServer) -> None:
@@ -205,4 +207,4 @@ async def test_users_list_and_delete(admin_server: RunningServer) -> None:
     gone = await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})
     assert gone.json()["success"] is True
     assert (await api(admin_server, "GET", "/api/admin/users?search=leaving")).json()["total"] == 0
-    assert (await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})).status_code == 404
+    assert (await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})).status_code == 400

@@ -246,7 +246,7 @@ async def test_moderation_hide_and_disable(chat_server: RunningServer) -> None:
                         await troll.ws.get_message()
                 missing = await http.post(f"{api}/api/chat/users/setenabled", params={"accessToken": token},
                                           json={"userId": "nobody", "enabled": False})
-                assert missing.status_code == 404
+                assert missing.status_code == 400
         # The troll's address is banned (403 before the upgrade); their token is refused.
         with trio.fail_after(5):
             with pytest.raises(ConnectionRejected) as rejected:

@@ -1,0 +1,107 @@
+"""JSON shapes and field order of the read routes (Go's encoding/json writes struct fields in
+declaration order), and /api/admin/serverconfig checked against /api/config field by field."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from owncast_cli import markup
+from tests.conftest import RunningServer
+from tests.parity.conftest import keys
+
+pytestmark = pytest.mark.e2e
+
+
+def test_status_fields_in_owncasts_order(anonymous: httpx.Client) -> None:
+    """models.Status + GetStatus's response: viewerCount before online, title only when set."""
+    assert keys(anonymous.get("/api/status")) == [
+        "serverTime", "lastConnectTime", "lastDisconnectTime", "versionNumber", "viewerCount", "online"]
+
+
+def test_web_config_fields_in_owncasts_order(anonymous: httpx.Client) -> None:
+    """webConfigResponse (webserver/handlers/config.go); empty streamTitle and socketHostOverride
+    are omitted (omitempty), federation says only "enabled" while it is off."""
+    response = anonymous.get("/api/config")
+    assert keys(response) == [
+        "appearanceVariables", "name", "customStyles", "offlineMessage", "logo", "version",
+        "extraPageContent", "summary", "tags", "socialHandles", "externalActions", "notifications",
+        "federation", "maxSocketPayloadSize", "hideViewerCount", "chatDisabled",
+        "chatSpamProtectionDisabled", "chatRequireAuthentication", "nsfw", "autoplay", "authentication"]
+    assert response.json()["federation"] == {"enabled": False, "hideFollowersTab": False}
+    assert response.json()["notifications"] == {"browser": {"enabled": False}}
+
+
+def test_admin_status_fields_in_owncasts_order(admin: httpx.Client) -> None:
+    """adminStatusResponse: broadcaster and currentBroadcast are null while offline."""
+    response = admin.get("/api/admin/status")
+    assert keys(response)[:9] == [
+        "broadcaster", "currentBroadcast", "health", "streamTitle", "versionNumber", "viewerCount",
+        "overallPeakViewerCount", "sessionPeakViewerCount", "online"]
+    assert response.json()["broadcaster"] is None and response.json()["currentBroadcast"] is None
+
+
+def test_server_config_fields_in_owncasts_order(admin: httpx.Client) -> None:
+    body = admin.get("/api/admin/serverconfig")
+    assert keys(body) == [
+        "instanceDetails", "notifications", "yp", "ffmpegPath", "adminPassword", "webServerIP",
+        "videoCodec", "videoServingEndpoint", "s3", "federation", "supportedCodecs", "externalActions",
+        "styleContributors", "forbiddenUsernames", "suggestedUsernames", "streamKeys", "videoSettings",
+        "rtmpServerPort", "rtmpServerAddress", "webServerPort", "chatDisabled", "chatJoinMessagesEnabled",
+        "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",
+        "chatRequireAuthentication", "disableSearchIndexing", "streamKeyOverridden", "hideViewerCount"]
+    details = body.json()["instanceDetails"]
+    assert list(details) == [
+        "appearanceVariables", "version", "welcomeMessage", "offlineMessage", "logo", "name",
+        "extraPageContent", "streamTitle", "customStyles", "customJavascript", "summary", "tags",
+        "socialHandles", "nsfw", "autoplay"]
+    # serverConfig.go rebuilds each variant: its display name and defaults, MarshalJSON's order.
+    variant = body.json()["videoSettings"]["videoQualityVariants"][0]
+    assert variant == {"framerate": 24, "name": "1.2Mbps@24fps", "videoPassthrough": False,
+                       "audioPassthrough": True, "videoBitrate": 1200, "audioBitrate": 0,
+                       "encoderPreset": "", "cpuUsageLevel": 2}
+
+
+def test_server_config_and_web_config_agree(admin: httpx.Client) -> None:
+    """The admin view shows what is stored; the public view renders what the page needs."""
+    stored, public = admin.get("/api/admin/serverconfig").json(), admin.get("/api/config").json()
+    details = stored["instanceDetails"]
+    for field in ("name", "summary", "tags", "customStyles", "appearanceVariables", "nsfw", "autoplay",
+                  "socialHandles", "version"):
+        assert details[field] == public[field], field
+    for field in ("externalActions", "hideViewerCount", "chatDisabled", "chatRequireAuthentication"):
+        assert stored[field] == public[field], field
+    assert public["chatSpamProtectionDisabled"] is not stored["chatSpamProtectionEnabled"]
+    assert public["extraPageContent"] == markup.render_page_markdown(details["extraPageContent"])
+    assert public["offlineMessage"] == markup.render_offline_message(details["offlineMessage"])
+    assert (details["logo"], public["logo"]) == ("logo.svg", "/logo")  # stored file vs the route
+    assert public["federation"]["enabled"] is stored["federation"]["enabled"]
+    assert public["authentication"]["indieAuthEnabled"] is bool(stored["yp"]["instanceUrl"])
+    assert stored["notifications"]["browser"]["enabled"] is True and "goLiveMessage" in stored["notifications"]["browser"]
+
+
+def test_integration_status_is_cores_status(admin: httpx.Client, parity_server: RunningServer) -> None:
+    """ExternalGetStatus writes core.GetStatus(), a models.Status: peaks, no serverTime."""
+    created = admin.post("/api/admin/accesstokens/create", json={"name": "status", "scopes": ["HAS_ADMIN_ACCESS"]})
+    token = created.json()["accessToken"]
+    with httpx.Client(base_url=parity_server.base_url, timeout=10) as bot:
+        response = bot.get("/api/integrations/status", headers={"Authorization": f"Bearer {token}"})
+        assert keys(response) == ["online", "viewerCount", "overallMaxViewerCount", "sessionMaxViewerCount",
+                                  "lastConnectTime", "lastDisconnectTime", "versionNumber"]
+        retired = bot.post("/api/integrations/chat/user", headers={"Authorization": f"Bearer {token}"}, json={})
+        assert retired.status_code == 401  # needs CAN_SEND_MESSAGES first
+    admin.post("/api/admin/accesstokens/delete", json={"token": token})
+
+
+def test_integration_chat_refusals(admin: httpx.Client, parity_server: RunningServer) -> None:
+    created = admin.post("/api/admin/accesstokens/create",
+                         json={"name": "sender", "scopes": ["CAN_SEND_MESSAGES", "HAS_ADMIN_ACCESS"]})
+    auth = {"Authorization": f"Bearer {created.json()['accessToken']}"}
+    with httpx.Client(base_url=parity_server.base_url, headers=auth, timeout=10) as bot:
+        retired = bot.post("/api/integrations/chat/user", json={"body": "hi"})
+        assert retired.status_code == 400
+        assert retired.json() == {"error": "no longer supported. see /api/integrations/chat/send"}
+        empty = bot.post("/api/integrations/chat/send", json={"body": "   "})
+        assert (empty.status_code, empty.json()) == (400, {"error": "invalid message"})
+        assert bot.get("/api/integrations/moderation/chat/user/nobody").status_code == 404
+    admin.post("/api/admin/accesstokens/delete", json={"token": created.json()["accessToken"]})
