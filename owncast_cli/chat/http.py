@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, current_app, jsonify, request
+from quart import Response, current_app, request
 
-from owncast_cli.simpleresponse import fail, ok  # noqa: F401  (re-exported to the routes)
+from owncast_cli.simpleresponse import error, fail, ok  # noqa: F401  (re-exported to the routes)
 
 if TYPE_CHECKING:
     from owncast_cli.chat.service import ChatService
@@ -19,13 +19,6 @@ EXTENSION = "owncast_chat"
 def service() -> ChatService:
     """The chat service of the app handling the current request."""
     return current_app.extensions[EXTENSION]
-
-
-def error(message: str) -> Response:
-    """Owncast's BadRequestHandler: 400 ``{"error": ...}`` (where Owncast answers so, not BaseAPIResponse)."""
-    response = jsonify({"error": message})
-    response.status_code = 400
-    return response
 
 
 def unauthorized() -> Response:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, g, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
 from owncast_cli import state
 from owncast_cli.serve import api_public
 from owncast_cli.serve.app import no_cache
 from owncast_cli.serve.metrics import MetricsError, parse_report
 from owncast_cli.serve.viewers import client_id
+from owncast_cli.simpleresponse import fail
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -69,7 +70,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
         problem = api_public.pagination_problem(request.args)
         if problem:
-            raise BadRequest(problem)
+            return fail(problem)  # Owncast: 400 with no body; the documented shape says why
         return no_cache(jsonify({"total": 0, "results": []}))
 
     @app.post("/api/metrics/playback")
@@ -81,6 +82,6 @@ def register(app: QuartTrio, svc: Services) -> None:
         try:
             report = parse_report(body)
         except MetricsError as exc:
-            raise BadRequest(str(exc)) from None
+            return fail(str(exc))  # Owncast's WriteSimpleResponse(false, ...)
         svc.metrics.add(client_id(g.client_ip, request.headers.get("User-Agent", "")), report)
         return jsonify({"success": True, "message": "metrics recorded"})

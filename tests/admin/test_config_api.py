@@ -73,7 +73,7 @@ SAMPLES: dict[str, tuple[object, object]] = {
 #: setter path -> (a refused value, words the message must contain).
 REFUSED: dict[str, tuple[object, str]] = {
     "name": ("", "non-empty"),
-    "streamkeys": ([], "at least one stream key"),
+    "streamkeys": ([], "must provide at least one valid stream key"),
     "video/streamlatencylevel": (-1, "latency level"),
     "video/codec": ("h265", "one of"),
     "webserverport": (70000, "from 1 to 65535"),

@@ -229,7 +229,7 @@ async def test_moderation_hide_and_disable(chat_server: RunningServer) -> None:
                 assert details.status_code == 200
                 assert_valid(details.json(), "/api/moderation/chat/user/{userId}")
                 assert details.json()["connectedClients"][0]["messageCount"] == 1
-                assert details.json()["messages"][0]["visible"] is False
+                assert "hiddenAt" in details.json()["messages"][0]  # Owncast's UserMessageEvent struct
 
                 await trio.sleep(0.7)
                 await troll.chat("second")

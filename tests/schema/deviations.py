@@ -1,7 +1,10 @@
 """Where Owncast's real behaviour differs from its own OpenAPI file, and we follow the behaviour.
 
-Each entry names the operation, the schemathesis checks it is excused from, and why (the Go code
-read in owncast/owncast). Everything else about the operation is still checked.
+Each entry of :data:`DEVIATIONS` names the operation, the schemathesis checks it is excused from,
+and why (the Go code read in owncast/owncast). Everything else about the operation is still
+checked. Responses are judged strictly (:mod:`tests.schema.strict`: listed status codes only, no
+undocumented field); :data:`UNDOCUMENTED` names each field an answer may carry beyond the file,
+with the reason: Owncast sends it (its Go source, read), or it is our addition (said so).
 """
 
 from __future__ import annotations
@@ -68,4 +71,44 @@ DEVIATIONS: dict[str, Deviation] = {
         "token gets 401 first",
     ),
     **{f"{method} /admin/prometheus": _PROMETHEUS for method in ("GET", "POST", "PUT", "DELETE", "OPTIONS")},
+}
+
+
+@dataclass(frozen=True)
+class Undocumented:
+    """Fields a response may carry beyond Owncast's file: ``"a.b"`` (a field of object ``a``) ->
+    its schema, merged into the strict response schema (``anyOf`` with a documented one)."""
+
+    fields: dict[str, dict[str, Any]]
+    reason: str
+
+
+_ERROR = {"error": {"type": "string"}}
+_BAD_REQUEST_HANDLER = ("Owncast's BadRequestHandler (webserver/utils/responses.go) answers 400 with "
+                        "{\"error\": ...}, not the BaseAPIResponse its file documents")
+
+#: "METHOD path status" -> the fields beyond the file an answer may carry.
+UNDOCUMENTED: dict[str, Undocumented] = {
+    "GET /admin/serverconfig 200": Undocumented(
+        {"chatSpamProtectionEnabled": {"type": "boolean"}, "chatSlurFilterEnabled": {"type": "boolean"},
+         "chatRequireAuthentication": {"type": "boolean"}, "styleContributors": {"type": "array"},
+         "videoSettings.videoQualityVariants": {"type": "array", "items": {"type": "object"}}},
+        "serverConfigAdminResponse (webserver/handlers/admin/serverConfig.go) has these fields; each "
+        "variant is a full models.StreamOutputVariant (name, encoderPreset, ...)"),
+    "GET /config 200": Undocumented(
+        {"chatSpamProtectionDisabled": {"type": "boolean"}},
+        "webConfigResponse (webserver/handlers/config.go) has it"),
+    "GET /admin/status 200": Undocumented(
+        {"broadcaster": {"type": "null"}, "currentBroadcast": {"type": "null"},
+         "warnings": {"type": "array", "items": {"type": "string"}}},
+        "adminStatusResponse's broadcaster and currentBroadcast are nil pointers (null) while offline "
+        "(webserver/handlers/admin/status.go); warnings (default password or stream key) is ours"),
+    "GET /integrations/status 200": Undocumented(
+        {"overallMaxViewerCount": {"type": "integer"}, "sessionMaxViewerCount": {"type": "integer"}},
+        "ExternalGetStatus writes core.GetStatus(), a models.Status (models/status.go), not /status's shape"),
+    "POST /admin/accesstokens/create 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
+    "POST /admin/accesstokens/delete 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
+    "POST /integrations/chat/send 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
+    "POST /admin/webhooks/create 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
+    "POST /integrations/chat/user 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
 }

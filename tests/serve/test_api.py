@@ -88,7 +88,7 @@ def test_ping_and_playback_metrics(client):
                                                     "downloadDuration": 0.3, "qualityVariantChanges": 1})
     assert ok.status_code == 200
     bad = client.post("/api/metrics/playback", json={"bandwidth": 1})
-    assert bad.status_code == 400 and "errors is required" in bad.json()["error"]
+    assert bad.status_code == 400 and "errors is required" in bad.json()["message"]
     worse = client.post("/api/metrics/playback", content=b"not json")
     assert worse.status_code == 400
 

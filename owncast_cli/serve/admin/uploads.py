@@ -6,6 +6,7 @@ request can write outside the data directory; files are written to a temporary n
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -90,6 +91,11 @@ async def _favicon_bytes() -> bytes:
     return decode_data_url(body.get("value"))
 
 
+def go_quote(text: str) -> str:
+    """Go's ``%q`` for the names in Owncast's emoji messages (json.dumps quotes printable text alike)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def register(app: QuartTrio, svc: Services) -> None:
     settings = svc.ctx.settings
 
@@ -107,14 +113,14 @@ def register(app: QuartTrio, svc: Services) -> None:
         def write() -> str | None:
             folder.mkdir(parents=True, exist_ok=True)
             if _existing(folder, stem):
-                return f"an emoji named {stem} already exists; delete it first"
+                return f"An emoji with the name {go_quote(stem + extension)} already exists"
             write_atomically(folder / f"{stem}{extension}", data)
             return None
 
         problem = await trio.to_thread.run_sync(write)
         if problem is not None:
             return fail(problem)
-        return ok(f"Emoji {stem}{extension} has been uploaded")
+        return ok(f"Emoji {go_quote(stem + extension)} has been uploaded")
 
     @app.post("/api/admin/emoji/delete")
     async def admin_delete_emoji() -> Any:
@@ -132,8 +138,8 @@ def register(app: QuartTrio, svc: Services) -> None:
 
         removed = await trio.to_thread.run_sync(remove)
         if not removed:
-            return fail(f"no custom emoji named {stem}")
-        return ok(f"Emoji {', '.join(removed)} has been deleted")
+            return fail(f"Emoji {go_quote(body['name'])} doesn't exist")
+        return ok(f"Emoji {go_quote(body['name'])} has been deleted")
 
     @app.post("/api/admin/config/logo")
     async def admin_set_logo() -> Any:

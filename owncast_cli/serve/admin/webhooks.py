@@ -12,6 +12,7 @@ from owncast_cli import state
 from owncast_cli.bus.catalog import WebhooksChanged
 from owncast_cli.repos import webhooks
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
+from owncast_cli.simpleresponse import error
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -37,9 +38,8 @@ def validate(body: dict[str, Any]) -> tuple[str, list[str], str]:
         raise BadRequest(f"the webhook url must be an absolute http:// or https:// URL (got {url!r})")
     if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
         raise BadRequest(f"events must be a non-empty list of event types, e.g. {EXAMPLE}")
-    unknown = [e for e in events if e not in EVENT_TYPES]
-    if unknown:
-        raise BadRequest(f"unknown event types {', '.join(unknown)}; allowed: {', '.join(EVENT_TYPES)}")
+    if any(e not in EVENT_TYPES for e in events):
+        raise BadRequest("one or more invalid event provided")  # Owncast's text
     if not isinstance(secret, str) or len(secret) > 256:
         raise BadRequest("secret must be a string of at most 256 characters")
     return url.strip(), list(dict.fromkeys(events)), secret
@@ -63,7 +63,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         try:
             url, events, secret = validate(await json_object(EXAMPLE))
         except BadRequest as exc:
-            return fail(str(exc))
+            return error(str(exc))  # Owncast's CreateWebhook answers with BadRequestHandler
         now, made = time.time(), {}
 
         def effect() -> list[WebhooksChanged]:
@@ -93,4 +93,4 @@ def register(app: QuartTrio, svc: Services) -> None:
         await bus.publish_many([], effect=effect)
         if not found[0]:
             return fail(f"no webhook with id {webhook_id}")
-        return ok(f"deleted webhook {webhook_id}")
+        return ok("deleted webhook")
