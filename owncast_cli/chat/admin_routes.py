@@ -193,7 +193,7 @@ def _scopes(value: Any) -> list[str] | str:
     if any(s not in adminauth.SCOPES for s in value):
         return "one or more invalid scopes provided"
     if not value:  # Owncast takes [] and makes a token that can do nothing
-        return f"at least one scope is required: {', '.join(adminauth.SCOPES)}"
+        return f"scopes must hold at least one of {', '.join(adminauth.SCOPES)}"
     return list(value)
 
 

@@ -30,15 +30,17 @@ async def make_token(server: RunningServer, name: str, scopes: list[str]) -> dic
 async def test_access_tokens_crud(admin_server: RunningServer) -> None:
     token = await make_token(admin_server, "crud bot", ["HAS_ADMIN_ACCESS"])
     assert token["displayName"] == "crud bot" and token["scopes"] == ["HAS_ADMIN_ACCESS"]
-    assert token["isBot"] is True and token["type"] == "API" and len(token["accessToken"]) >= 32
+    # models.ExternalAPIUser: Owncast leaves "type" unset, so encoding/json omits it.
+    assert token["isBot"] is True and "type" not in token and len(token["accessToken"]) >= 32
     listed = (await api(admin_server, "GET", "/api/admin/accesstokens")).json()
     assert_valid(listed, "/api/admin/accesstokens")
     assert token["accessToken"] in [t["accessToken"] for t in listed]
     for bad, words in (({"name": "", "scopes": ["HAS_ADMIN_ACCESS"]}, "name"),
                        ({"name": "x", "scopes": []}, "scopes"),
-                       ({"name": "x", "scopes": ["CAN_EVERYTHING"]}, "unknown scopes")):
+                       ({"name": "x", "scopes": ["CAN_EVERYTHING"]}, "one or more invalid scopes provided")):
         refused = await api(admin_server, "POST", "/api/admin/accesstokens/create", json=bad)
-        assert refused.status_code == 400 and words in refused.json()["message"], bad
+        # Owncast's BadRequestHandler: {"error": ...}.
+        assert refused.status_code == 400 and words in refused.json()["error"], bad
     used = await api(admin_server, "GET", "/api/integrations/clients", token=token["accessToken"])
     assert used.status_code == 200
     again = (await api(admin_server, "GET", "/api/admin/accesstokens")).json()
@@ -85,7 +87,7 @@ async def test_each_scope_allows_exactly_its_routes(admin_server: RunningServer)
     assert (await api(admin_server, "GET", "/api/integrations/clients", token="abc123")).status_code == 401
     deprecated = await api(admin_server, "POST", "/api/integrations/chat/user", json={"body": "x"},
                            token=tokens["CAN_SEND_MESSAGES"])
-    assert deprecated.status_code == 400 and "no longer supported" in deprecated.json()["message"]
+    assert deprecated.status_code == 400 and "no longer supported" in deprecated.json()["error"]
     status = await api(admin_server, "GET", "/api/integrations/status", token=tokens["HAS_ADMIN_ACCESS"])
     assert_valid(status.json(), "/api/integrations/status")
 

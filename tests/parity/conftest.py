@@ -7,7 +7,8 @@ file and commit) byte for byte where clients could care: status, JSON field orde
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -52,6 +53,9 @@ def body_text(response: httpx.Response) -> str:
     return response.text.rstrip("\n")
 
 
-def ordered(value: Any) -> Any:
-    """``value`` parsed keeping key order (a list of pairs for each object), to compare orders."""
-    return json.loads(json.dumps(value), object_pairs_hook=list)
+def eventually(read: Callable[[], Any], expected: Any, timeout: float = 10) -> Any:
+    """``read()`` once it returns ``expected`` (config reaches serve over the bus, a few ms later)."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value

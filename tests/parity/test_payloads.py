@@ -8,7 +8,7 @@ import pytest
 
 from owncast_cli import markup
 from tests.conftest import RunningServer
-from tests.parity.conftest import keys
+from tests.parity.conftest import body_text, keys, simple
 
 pytestmark = pytest.mark.e2e
 
@@ -94,8 +94,8 @@ def test_integration_status_is_cores_status(admin: httpx.Client, parity_server: 
 
 
 def test_integration_chat_refusals(admin: httpx.Client, parity_server: RunningServer) -> None:
-    created = admin.post("/api/admin/accesstokens/create",
-                         json={"name": "sender", "scopes": ["CAN_SEND_MESSAGES", "HAS_ADMIN_ACCESS"]})
+    created = admin.post("/api/admin/accesstokens/create", json={
+        "name": "sender", "scopes": ["CAN_SEND_MESSAGES", "CAN_SEND_SYSTEM_MESSAGES", "HAS_ADMIN_ACCESS"]})
     auth = {"Authorization": f"Bearer {created.json()['accessToken']}"}
     with httpx.Client(base_url=parity_server.base_url, headers=auth, timeout=10) as bot:
         retired = bot.post("/api/integrations/chat/user", json={"body": "hi"})
@@ -104,4 +104,11 @@ def test_integration_chat_refusals(admin: httpx.Client, parity_server: RunningSe
         empty = bot.post("/api/integrations/chat/send", json={"body": "   "})
         assert (empty.status_code, empty.json()) == (400, {"error": "invalid message"})
         assert bot.get("/api/integrations/moderation/chat/user/nobody").status_code == 404
+        for path in ("/api/integrations/chat/system", "/api/integrations/chat/action"):
+            refused = bot.post(path, json={"body": ""})
+            assert (refused.status_code, body_text(refused)) == (400, simple(False, "no message body provided"))
+            assert body_text(bot.post(path, json={"body": "note"})) == simple(True, "sent")
+        # Owncast answers "sent" for a client that is not there; 400 says so here.
+        absent = bot.post("/api/integrations/chat/system/client/999999", json={"body": "note"})
+        assert (absent.status_code, body_text(absent)) == (400, simple(False, "no connected chat client 999999"))
     admin.post("/api/admin/accesstokens/delete", json={"token": created.json()["accessToken"]})

@@ -103,6 +103,9 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def admin_upload_emoji() -> Any:
         try:
             body = await json_object('{"name": "emoji name", "data": "data:image/png;base64,..."}')
+            for field in ("data", "name"):  # Owncast checks these first, in this order
+                if body.get(field) is None:
+                    raise BadRequest(f"{field} field is required")
             stem = emoji_stem(body.get("name"))
             data = decode_data_url(body.get("data"))
             extension = await _checked(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)

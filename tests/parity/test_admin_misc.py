@@ -1,0 +1,73 @@
+"""Logs, video metrics, emoji, webhooks and chat history (Owncast webserver/handlers/admin/{logs,
+video,emoji,webhooks}.go, services/chat/events): field order, shapes, message texts."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+
+from tests.conftest import RunningServer
+from tests.parity.conftest import body_text, keys, simple
+
+pytestmark = pytest.mark.e2e
+
+#: A 1x1 PNG.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_log_entries_in_owncasts_field_order(admin: httpx.Client) -> None:
+    entries = admin.get("/api/admin/logs").json()
+    assert entries and all(list(entry) == ["time", "message", "level"] for entry in entries)
+
+
+def test_video_metrics_in_owncasts_field_order(admin: httpx.Client) -> None:
+    assert keys(admin.get("/api/admin/metrics/video")) == [
+        "errors", "qualityVariantChanges", "highestLatency", "medianLatency", "lowestLatency",
+        "medianSegmentDownloadDuration", "maximumSegmentDownloadDuration", "minimumSegmentDownloadDuration",
+        "minPlayerBitrate", "medianPlayerBitrate", "maxPlayerBitrate", "availableBitrates", "segmentLength",
+        "representation"]
+
+
+def test_emoji_messages(admin: httpx.Client) -> None:
+    data = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    cases = [
+        ({"name": "parity"}, 400, "data field is required"),
+        ({"data": data}, 400, "name field is required"),
+        ({"name": "parity", "data": data}, 200, 'Emoji "parity.png" has been uploaded'),
+        ({"name": "parity", "data": data}, 400, 'An emoji with the name "parity.png" already exists'),
+    ]
+    for body, status, message in cases:
+        response = admin.post("/api/admin/emoji/upload", json=body)
+        assert (response.status_code, body_text(response)) == (status, simple(status == 200, message))
+    deleted = admin.post("/api/admin/emoji/delete", json={"name": "parity"})
+    assert body_text(deleted) == simple(True, 'Emoji "parity" has been deleted')
+    again = admin.post("/api/admin/emoji/delete", json={"name": "parity"})
+    assert (again.status_code, body_text(again)) == (400, simple(False, 'Emoji "parity" doesn\'t exist'))
+
+
+def test_webhook_answers(admin: httpx.Client) -> None:
+    refused = admin.post("/api/admin/webhooks/create", json={"url": "https://example.com/h", "events": ["NOPE"]})
+    assert (refused.status_code, refused.json()) == (400, {"error": "one or more invalid event provided"})
+    created = admin.post("/api/admin/webhooks/create", json={"url": "https://example.com/h", "events": ["CHAT"]})
+    assert keys(created)[:5] == ["id", "url", "events", "timestamp", "lastUsed"]
+    deleted = admin.post("/api/admin/webhooks/delete", json={"id": created.json()["id"]})
+    assert body_text(deleted) == simple(True, "deleted webhook")
+
+
+def test_chat_history_items_are_owncasts_struct(admin: httpx.Client, parity_server: RunningServer) -> None:
+    """GET /api/chat writes UserMessageEvent structs: Event, UserEvent, MessageEvent fields in
+    order, no "visible" (only the websocket broadcast map has it)."""
+    token = admin.post("/api/admin/accesstokens/create",
+                       json={"name": "historian", "scopes": ["CAN_SEND_MESSAGES", "HAS_ADMIN_ACCESS"]}).json()
+    auth = {"Authorization": f"Bearer {token['accessToken']}"}
+    with httpx.Client(base_url=parity_server.base_url, headers=auth, timeout=10) as bot:
+        assert body_text(bot.post("/api/integrations/chat/send", json={"body": "for the record"})) == simple(True, "sent")
+        said = [m for m in bot.get("/api/integrations/chat").json() if m.get("type") == "CHAT"][-1]
+        assert list(said) == ["timestamp", "type", "id", "user", "body"]
+        hidden = admin.post("/api/admin/chat/messagevisibility", json={"idArray": [said["id"]], "visible": False})
+        assert body_text(hidden) == simple(True, "changed")
+        moderated = [m for m in admin.get("/api/admin/chat/messages").json() if m["id"] == said["id"]][0]
+        assert list(moderated) == ["timestamp", "type", "id", "user", "hiddenAt", "body"]
+    admin.post("/api/admin/accesstokens/delete", json={"token": token["accessToken"]})
