@@ -22,10 +22,12 @@ MAX_TOKEN_NAME: Final = 64
 
 
 def clients_payload() -> list[Payload]:
-    """Owncast's connected-clients list (admin and integrations)."""
-    return [{"id": client.id, "connectedAt": format_timestamp(client.connected_at),
-             "messageCount": client.message_count, "userAgent": client.user_agent,
-             "ipAddress": client.ip, "geo": None, "user": user_payload(user)}
+    """Owncast's connected-clients list (admin and integrations): its Client struct's fields in
+    order (services/chat/chatclient.go), then ours: the id (for /api/integrations/chat/system/
+    client/{id}) and the address (for an IP ban), which Owncast keeps out of the JSON."""
+    return [{"connectedAt": format_timestamp(client.connected_at), "user": user_payload(user), "geo": None,
+             "userAgent": client.user_agent, "messageCount": client.message_count,
+             "id": client.id, "ipAddress": client.ip}
             for client, user in service().clients()]
 
 

@@ -7,9 +7,11 @@ import base64
 
 import httpx
 import pytest
+import trio
 
+from tests.chat.wsclient import chat_client
 from tests.conftest import RunningServer
-from tests.parity.conftest import body_text, keys, simple
+from tests.parity.conftest import ADMIN, body_text, keys, simple
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +73,14 @@ def test_chat_history_items_are_owncasts_struct(admin: httpx.Client, parity_serv
         moderated = [m for m in admin.get("/api/admin/chat/messages").json() if m["id"] == said["id"]][0]
         assert list(moderated) == ["timestamp", "type", "id", "user", "hiddenAt", "body"]
     admin.post("/api/admin/accesstokens/delete", json={"token": token["accessToken"]})
+
+
+async def test_chat_clients_in_owncasts_field_order(parity_server: RunningServer) -> None:
+    """services/chat/chatclient.go's Client fields in order; our id and ipAddress after them."""
+    async with chat_client(parity_server.base_url, "parity-viewer") as viewer:
+        await viewer.next("CONNECTED_USER_INFO")
+        with trio.fail_after(10):
+            async with httpx.AsyncClient(base_url=parity_server.base_url, auth=ADMIN, timeout=10) as admin:
+                clients = (await admin.get("/api/admin/chat/clients")).json()
+    mine = [c for c in clients if c["user"]["displayName"] == "parity-viewer"]
+    assert list(mine[0]) == ["connectedAt", "user", "geo", "userAgent", "messageCount", "id", "ipAddress"]

@@ -92,9 +92,9 @@ UNDOCUMENTED: dict[str, Undocumented] = {
     "GET /admin/serverconfig 200": Undocumented(
         {"chatSpamProtectionEnabled": {"type": "boolean"}, "chatSlurFilterEnabled": {"type": "boolean"},
          "chatRequireAuthentication": {"type": "boolean"}, "styleContributors": {"type": "array"},
-         "videoSettings.videoQualityVariants": {"type": "array", "items": {"type": "object"}}},
+         "videoSettings.videoQualityVariants.items.encoderPreset": {"type": "string"}},
         "serverConfigAdminResponse (webserver/handlers/admin/serverConfig.go) has these fields; each "
-        "variant is a full models.StreamOutputVariant (name, encoderPreset, ...)"),
+        "variant is a models.StreamOutputVariant, whose encoderPreset the file leaves out"),
     "GET /config 200": Undocumented(
         {"chatSpamProtectionDisabled": {"type": "boolean"}},
         "webConfigResponse (webserver/handlers/config.go) has it"),
@@ -106,6 +106,11 @@ UNDOCUMENTED: dict[str, Undocumented] = {
     "GET /integrations/status 200": Undocumented(
         {"overallMaxViewerCount": {"type": "integer"}, "sessionMaxViewerCount": {"type": "integer"}},
         "ExternalGetStatus writes core.GetStatus(), a models.Status (models/status.go), not /status's shape"),
+    **{f"GET {path} 200": Undocumented(
+        {"items.id": {"type": "integer"}, "items.ipAddress": {"type": "string"}},
+        "ours: each chat client's id (for /integrations/chat/system/client/{clientId}) and address "
+        "(for an IP ban); Owncast's Client struct keeps both out of its JSON")
+       for path in ("/admin/chat/clients", "/integrations/clients")},
     "POST /admin/accesstokens/create 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
     "POST /admin/accesstokens/delete 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),
     "POST /integrations/chat/send 400": Undocumented(_ERROR, _BAD_REQUEST_HANDLER),

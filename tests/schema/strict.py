@@ -67,10 +67,10 @@ def _close(schema: Any, *, member: bool = False) -> None:
 
 
 def _allow(schema: dict[str, Any], dotted: str, extra: dict[str, Any]) -> None:
-    """Let the object at ``dotted`` (``a.b.field``) carry ``field`` with schema ``extra``."""
+    """Let the object at ``dotted`` (``a.b.field``; ``items`` steps into an array) carry ``field``."""
     *path, field = dotted.split(".")
     for name in path:
-        schema = schema["properties"][name]
+        schema = schema["items"] if name == "items" else schema["properties"][name]
     properties = schema.setdefault("properties", {})
     properties[field] = {"anyOf": [properties[field], extra]} if field in properties else extra
 
