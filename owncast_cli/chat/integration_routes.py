@@ -6,6 +6,7 @@ Scopes follow Owncast's integrations.go (:func:`integration_scope`); the guard i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from quart import Response, g, jsonify
@@ -31,20 +32,28 @@ def integration_scope(method: str, path: str) -> str | None:
     return None
 
 
-async def _message_body(empty: str = "no message body provided") -> str | Response:
+def _no_body() -> Response:
+    return fail("no message body provided")  # Owncast's SendSystemMessageToConnectedClient
+
+
+def _invalid() -> Response:
+    return error("invalid message")  # Owncast's SendIntegrationChatMessage (BadRequestHandler)
+
+
+async def _message_body(refuse_empty: Callable[[], Response] = _no_body) -> str | Response:
     body = await json_body('{"body": "text"}')
     if isinstance(body, Response):
         return body
     text = body.get("body")
     if not isinstance(text, str) or not text.strip():
-        return error(empty) if empty == "invalid message" else fail(empty)
+        return refuse_empty()
     if len(text.encode()) > MAX_MESSAGE:
         return fail(f"the message is longer than {MAX_MESSAGE} bytes")
     return text
 
 
 async def send() -> Any:
-    text = await _message_body("invalid message")
+    text = await _message_body(_invalid)
     if isinstance(text, Response):
         return text
     try:
@@ -52,7 +61,7 @@ async def send() -> Any:
     except NotFound:
         return unauthorized()
     if sent is None:
-        return error("invalid message")  # empty once rendered, as Owncast's event.Empty()
+        return _invalid()  # empty once rendered, as Owncast's event.Empty()
     return ok("sent")
 
 

@@ -75,7 +75,7 @@ def _allow(schema: dict[str, Any], dotted: str, extra: dict[str, Any]) -> None:
     properties[field] = {"anyOf": [properties[field], extra]} if field in properties else extra
 
 
-def strict(spec: dict[str, Any], undocumented: Mapping[str, Any] = {}) -> dict[str, Any]:  # noqa: B006
+def strict(spec: dict[str, Any], undocumented: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A copy of ``spec`` whose responses allow only documented status codes and fields, and the
     fields ``undocumented`` names ("METHOD path status" -> object with ``.fields``)."""
     spec = copy.deepcopy(spec)
@@ -87,7 +87,7 @@ def strict(spec: dict[str, Any], undocumented: Mapping[str, Any] = {}) -> dict[s
             responses.pop("default", None)
             for status, response in list(responses.items()):
                 response = _resolve(response, spec)
-                allowed = undocumented.get(f"{method.upper()} {path} {status}")
+                allowed = (undocumented or {}).get(f"{method.upper()} {path} {status}")
                 for media in response.get("content", {}).values():
                     if "schema" in media:
                         for dotted, extra in (allowed.fields.items() if allowed else ()):
