@@ -97,7 +97,8 @@ async def moderators() -> Any:
 
 
 async def ip_bans() -> Any:
-    return jsonify([{"ipAddress": ban.ip_address, "notes": ban.notes, "createdAt": format_timestamp(ban.created_at)}
+    # models.IPAddress's field order.
+    return jsonify([{"createdAt": format_timestamp(ban.created_at), "ipAddress": ban.ip_address, "notes": ban.notes}
                     for ban in await service().ip_bans()])
 
 

@@ -84,3 +84,13 @@ async def test_chat_clients_in_owncasts_field_order(parity_server: RunningServer
                 clients = (await admin.get("/api/admin/chat/clients")).json()
     mine = [c for c in clients if c["user"]["displayName"] == "parity-viewer"]
     assert list(mine[0]) == ["connectedAt", "user", "geo", "userAgent", "messageCount", "id", "ipAddress"]
+
+
+def test_viewers_and_ip_bans_in_owncasts_field_order(admin: httpx.Client, anonymous: httpx.Client) -> None:
+    assert anonymous.get("/api/ping", headers={"User-Agent": "parity-player"}).status_code == 200
+    viewers = admin.get("/api/admin/viewers").json()
+    assert viewers and all(list(v) == ["firstSeen", "geo", "userAgent", "ipAddress", "clientID"] for v in viewers)
+    admin.post("/api/admin/chat/users/ipbans/create", json={"value": "192.0.2.91"})
+    bans = admin.get("/api/admin/chat/users/ipbans").json()
+    admin.post("/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.91"})
+    assert bans and all(list(b) == ["createdAt", "ipAddress", "notes"] for b in bans)

@@ -256,7 +256,8 @@ def register(app: QuartTrio, svc: Services) -> None:
         # Viewers keep monotonic times; shown as wall-clock RFC 3339 like Owncast's firstSeen.
         offset = time.time() - svc.viewers.clock()
         return no_store(jsonify([
-            {"clientID": v["clientID"], "ipAddress": v["ipAddress"], "userAgent": v["userAgent"],
-             "firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": None}
+            # models.Viewer's field order.
+            {"firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": None, "userAgent": v["userAgent"],
+             "ipAddress": v["ipAddress"], "clientID": v["clientID"]}
             for v in sorted(svc.viewers.snapshot(), key=lambda v: v["firstSeen"])
         ]))
