@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from quart import Response, jsonify
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 
 def ok(message: str) -> Response:
@@ -22,4 +23,18 @@ def error(message: str) -> Response:
     """400 ``{"error": ...}``: Owncast's BadRequestHandler, where a handler answers with it."""
     response = jsonify({"error": message})
     response.status_code = 400
+    return response
+
+
+def http_error(exc: HTTPException, path: str) -> Response:
+    """What a routing or protocol error (404, 405, 413...) looks like, the same in serve and chat:
+    JSON ``{"error"}`` under /api/ (Owncast's chi router answers plain text there: status kept),
+    plain text elsewhere; a 405 names the allowed methods."""
+    if path.startswith("/api/"):
+        response = jsonify({"error": exc.description or exc.name})
+    else:
+        response = Response(exc.description or exc.name, mimetype="text/plain")
+    response.status_code = exc.code or 500
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return response

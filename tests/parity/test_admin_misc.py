@@ -94,3 +94,21 @@ def test_viewers_and_ip_bans_in_owncasts_field_order(admin: httpx.Client, anonym
     bans = admin.get("/api/admin/chat/users/ipbans").json()
     admin.post("/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.91"})
     assert bans and all(list(b) == ["createdAt", "ipAddress", "notes"] for b in bans)
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/api/admin/users/delete", 405),     # chat's route
+    ("GET", "/api/chat/register", 405),          # chat's route
+    ("PUT", "/api/admin/status", 405),           # serve's route
+    ("GET", "/api/admin/chat/nope", 404),        # below chat's prefix
+    ("GET", "/api/nope", 404),
+])
+def test_routing_errors_look_alike_in_serve_and_chat(admin: httpx.Client, method: str, path: str,
+                                                     status: int) -> None:
+    """Owncast's chi router answers these in plain text; ours answer JSON under /api/ wherever the
+    route lives (chat's used to be Quart's HTML page), with the status Owncast gives."""
+    response = admin.request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json" and "error" in response.json()
+    if status == 405:
+        assert "POST" in response.headers["allow"] or "GET" in response.headers["allow"]
