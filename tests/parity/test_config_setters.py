@@ -90,11 +90,27 @@ def test_setter_refuses_an_undecodable_body_with_owncasts_text(admin: httpx.Clie
     assert body_text(response) == simple(False, UNPARSABLE.get(path, "unable to parse new value"))
 
 
-def test_stream_key_refusals(admin: httpx.Client) -> None:
-    for value, message in (([], "must provide at least one valid stream key"),
-                           ([{"key": "", "comment": "x"}], "stream key cannot be empty")):
-        response = admin.post("/api/admin/config/streamkeys", json={"value": value})
-        assert (response.status_code, body_text(response)) == (400, simple(False, message))
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("streamkeys", [], "must provide at least one valid stream key"),
+    ("streamkeys", [{"key": "", "comment": "x"}], "stream key cannot be empty"),
+    ("webserverport", "8080", "Invalid type or value, port must be a number"),
+    ("webserverport", 70000, "Port number must be between 1 and 65535"),
+    ("webserverip", 1, "Invalid type or value, IP address must be a string"),
+    ("webserverip", "nowhere", "Invalid IP address"),
+    ("serverurl", 5, "could not read server url"),
+    ("serverurl", "example.com", "server url value invalid"),
+    ("serverurl", "http://192.168.1.5", "Server URL cannot be private"),
+    ("s3", {"enabled": True}, "s3 support requires an endpoint"),
+    ("s3", {"enabled": True, "endpoint": "https://s3.example"}, "s3 support requires an access key and secret"),
+    ("s3", {"enabled": True, "endpoint": "https://s3.example", "accessKey": "a", "secret": "s"},
+     "s3 support requires a region and endpoint"),
+    ("s3", {"enabled": True, "endpoint": "https://s3.example", "accessKey": "a", "secret": "s", "region": "r"},
+     "s3 support requires a bucket created for storing public video segments"),
+])
+def test_owncasts_own_refusals(admin: httpx.Client, path: str, value: object, message: str) -> None:
+    """The checks Owncast's handlers make themselves, answered with their texts."""
+    response = admin.post(f"/api/admin/config/{path}", json={"value": value})
+    assert (response.status_code, body_text(response)) == (400, simple(False, message))
 
 
 def test_a_missing_value_says_so(admin: httpx.Client) -> None:

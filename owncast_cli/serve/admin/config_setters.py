@@ -3,21 +3,21 @@
 Each setter takes ``{"value": ...}``, normalises what Owncast's admin sends (numbers as floats,
 tags as ``[{"value": "tag"}]``), then goes through the config table's validator and publishes
 ``config.changed`` like ``owncast config set`` does, so the CLI and the API cannot disagree. A
-refused value is a 400 ``{"success": false, "message": ...}`` naming what is allowed.
+refused value is a 400 ``{"success": false, "message": ...}``: Owncast's words where its handler
+checks the value itself (:mod:`prechecks`), else the validator's, naming what is allowed.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import trio
 
 from owncast_cli.config.keys import KEYS
 from owncast_cli.config.store import ConfigError
+from owncast_cli.serve.admin import prechecks
 from owncast_cli.serve.admin.common import BadRequest, as_int, fail, json_object, ok
 from owncast_cli.serve.admin.configure import set_values
 
@@ -45,29 +45,6 @@ def _tags(value: Any) -> Any:
     return items
 
 
-def _server_url(value: Any) -> Any:
-    """Owncast refuses a private-address server URL (federation and IndieAuth need a public one)."""
-    if not isinstance(value, str):
-        return value
-    host = urlsplit(value).hostname or ""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return value.rstrip("/")
-    if address.is_private:
-        raise BadRequest("Server URL cannot be private")
-    return value.rstrip("/")
-
-
-def _stream_keys(value: Any) -> Any:
-    """Owncast's SetStreamKeys checks these two first, with these words; the validator does the rest."""
-    if value is None or value == []:
-        raise BadRequest("must provide at least one valid stream key")
-    if isinstance(value, list) and any(isinstance(item, dict) and item.get("key") == "" for item in value):
-        raise BadRequest("stream key cannot be empty")
-    return value
-
-
 @dataclass(frozen=True)
 class Setter:
     key: str
@@ -83,7 +60,8 @@ _LIST = "unable to parse array of values"
 #: appearance.go, federation.go, notifications.go; the messages are theirs).
 SETTERS: dict[str, Setter] = {
     "adminpass": Setter("admin_password_key"),
-    "streamkeys": Setter("stream_keys", _stream_keys, unparsable="unable to update stream keys with provided values"),
+    "streamkeys": Setter("stream_keys", prechecks.stream_keys,
+                         unparsable="unable to update stream keys with provided values"),
     "pagecontent": Setter("extra_page_content"),
     "streamtitle": Setter("stream_title"),
     "name": Setter("server_name"),
@@ -110,8 +88,8 @@ SETTERS: dict[str, Setter] = {
                          unparsable="unable to update appearance variable values"),
     "tags": Setter("server_metadata_tags", _tags, unparsable=_LIST),
     "ffmpegpath": Setter("ffmpeg_path", _strip),
-    "webserverport": Setter("http_port_number", as_int, "HTTP port set"),
-    "webserverip": Setter("http_listen_address", _strip, "HTTP listen address set"),
+    "webserverport": Setter("http_port_number", prechecks.http_port, "HTTP port set"),
+    "webserverip": Setter("http_listen_address", prechecks.listen_ip, "HTTP listen address set"),
     "rtmpserverport": Setter("rtmp_port_number", as_int, "rtmp port set"),
     "rtmpserverbindaddress": Setter("rtmp_listen_address", _strip, "rtmp bind address set"),
     "sockethostoverride": Setter("websocket_host_override", _strip, "websocket host override set"),
@@ -121,9 +99,9 @@ SETTERS: dict[str, Setter] = {
     "directoryenabled": Setter("directory_enabled", message="directory state changed"),
     "socialhandles": Setter("social_handles", message="social handles updated",
                             unparsable="unable to update social handles with provided values"),
-    "s3": Setter("s3_storage_config", message="storage configuration changed",
+    "s3": Setter("s3_storage_config", prechecks.s3, message="storage configuration changed",
                  unparsable="unable to update s3 config with provided values"),
-    "serverurl": Setter("server_url", _server_url, "server url set"),
+    "serverurl": Setter("server_url", prechecks.server_url, "server url set"),
     "externalactions": Setter("external_actions", message="external actions update",
                               unparsable="unable to update external actions with provided values"),
     "customstyles": Setter("custom_styles", message="custom styles updated"),
