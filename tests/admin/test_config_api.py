@@ -76,7 +76,7 @@ REFUSED: dict[str, tuple[object, str]] = {
     "streamkeys": ([], "must provide at least one valid stream key"),
     "video/streamlatencylevel": (-1, "latency level"),
     "video/codec": ("h265", "one of"),
-    "webserverport": (70000, "from 1 to 65535"),
+    "webserverport": (70000, "Port number must be between 1 and 65535"),
     "webserverip": ("not-an-ip", "IP address"),
     "chat/disable": ("yes", "true or false"),
     "serverurl": ("http://192.168.1.10", "Server URL cannot be private"),
