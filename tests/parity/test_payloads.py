@@ -112,3 +112,14 @@ def test_integration_chat_refusals(admin: httpx.Client, parity_server: RunningSe
         absent = bot.post("/api/integrations/chat/system/client/999999", json={"body": "note"})
         assert (absent.status_code, body_text(absent)) == (400, simple(False, "no connected chat client 999999"))
     admin.post("/api/admin/accesstokens/delete", json={"token": created.json()["accessToken"]})
+
+
+def test_stream_health_in_the_files_order() -> None:
+    """StreamHealthOverview as the OpenAPI file lists it (Owncast's current struct), message always."""
+    from owncast_cli.serve.admin.status import health
+
+    overview = health(True, {"healthy": False, "message": "slow"}, None, 0)
+    assert overview == {"message": "slow", "healthPercentage": 50, "representation": 0, "healthy": False}
+    assert list(overview) == ["message", "healthPercentage", "representation", "healthy"]
+    assert health(True, None, None, 0) == {"message": "", "healthPercentage": 100, "representation": 0,
+                                           "healthy": True}

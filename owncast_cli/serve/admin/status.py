@@ -77,11 +77,10 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
             messages.append(f"viewers' players reported {errors:g} errors in the last window")
         if viewers:
             representation = min(100, round(100 * int(playback.get("clients") or 0) / viewers))
-    out: dict[str, Any] = {"healthy": percent == 100, "healthPercentage": percent,
-                           "representation": representation}
-    if messages:
-        out["message"] = "; ".join(messages)
-    return out
+    # StreamHealthOverview's fields in the OpenAPI file's order (Owncast's current struct; the
+    # message is always there, empty when all is well).
+    return {"message": "; ".join(messages), "healthPercentage": percent, "representation": representation,
+            "healthy": percent == 100}
 
 
 def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues,
