@@ -155,7 +155,7 @@ class ChatService:
         return [self.core.stored_payload(message, user) for message, user in rows]
 
     async def admin_messages(self) -> list[Payload]:
-        """Every recent message, hidden ones and those of disabled users included, oldest first."""
+        """Every recent message, hidden ones and those of disabled users included, newest first."""
         db = self.db
 
         def read() -> tuple[list[chat_messages.StoredMessage], dict[str, ChatUser]]:

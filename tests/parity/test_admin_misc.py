@@ -65,9 +65,15 @@ def test_chat_history_items_are_owncasts_struct(admin: httpx.Client, parity_serv
                        json={"name": "historian", "scopes": ["CAN_SEND_MESSAGES", "HAS_ADMIN_ACCESS"]}).json()
     auth = {"Authorization": f"Bearer {token['accessToken']}"}
     with httpx.Client(base_url=parity_server.base_url, headers=auth, timeout=10) as bot:
-        assert body_text(bot.post("/api/integrations/chat/send", json={"body": "for the record"})) == simple(True, "sent")
-        said = [m for m in bot.get("/api/integrations/chat").json() if m.get("type") == "CHAT"][-1]
+        for text in ("first of two", "second of two"):
+            assert body_text(bot.post("/api/integrations/chat/send", json={"body": text})) == simple(True, "sent")
+        history = [m for m in bot.get("/api/integrations/chat").json() if m.get("type") == "CHAT"]
+        said = history[-1]
         assert list(said) == ["timestamp", "type", "id", "user", "body"]
+        # GetChatHistory: oldest first; GetChatModerationHistory: newest first.
+        assert [m["body"] for m in history[-2:]] == ["<p>first of two</p>", "<p>second of two</p>"]
+        moderation = [m["body"] for m in admin.get("/api/admin/chat/messages").json() if "of two" in m["body"]]
+        assert moderation == ["<p>second of two</p>", "<p>first of two</p>"]
         hidden = admin.post("/api/admin/chat/messagevisibility", json={"idArray": [said["id"]], "visible": False})
         assert body_text(hidden) == simple(True, "changed")
         moderated = [m for m in admin.get("/api/admin/chat/messages").json() if m["id"] == said["id"]][0]
