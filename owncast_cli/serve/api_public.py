@@ -104,8 +104,10 @@ def web_config(config: ConfigValues, *, follower_count: int = 0) -> dict[str, An
 
 
 def yp(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues) -> dict[str, Any]:
-    """What the Owncast directory scrapes (``yp/api.go``)."""
-    body: dict[str, Any] = {
+    """What the Owncast directory scrapes (``yp/api.go``), in the OpenAPI file's field order; a
+    NullTime ``lastConnectTime`` is null until the first stream."""
+    return {
+        "lastConnectTime": stream["lastConnectTime"],
         "name": config.server_name,
         "description": config.server_summary,
         "streamTitle": config.stream_title,
@@ -118,9 +120,6 @@ def yp(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues) ->
         "nsfw": config.nsfw,
         "online": bool(stream["online"]),
     }
-    if stream["lastConnectTime"]:
-        body["lastConnectTime"] = stream["lastConnectTime"]
-    return body
 
 
 def social_platforms() -> dict[str, dict[str, str]]:

@@ -95,6 +95,9 @@ UNDOCUMENTED: dict[str, Undocumented] = {
          "videoSettings.videoQualityVariants.items.encoderPreset": {"type": "string"}},
         "serverConfigAdminResponse (webserver/handlers/admin/serverConfig.go) has these fields; each "
         "variant is a models.StreamOutputVariant, whose encoderPreset the file leaves out"),
+    "GET /yp 200": Undocumented(
+        {"lastConnectTime": {"type": "null"}},
+        "ypDetailsResponse's lastConnectTime is a utils.NullTime: null until the first stream"),
     "GET /config 200": Undocumented(
         {"chatSpamProtectionDisabled": {"type": "boolean"}},
         "webConfigResponse (webserver/handlers/config.go) has it"),
