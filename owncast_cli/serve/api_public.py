@@ -129,13 +129,16 @@ def social_platforms() -> dict[str, dict[str, str]]:
 
 
 def video_variants(config: ConfigValues) -> list[dict[str, Any]]:
-    """The qualities the player can offer, in the order of the variant playlists."""
-    out = []
+    """The qualities the player can offer (``index`` is the variant playlist's), ordered as Owncast's
+    GetVideoStreamOutputVariants orders them: passthrough first, then by video bitrate, highest
+    first; fields in its variantsResponse order."""
+    found = []
     for i, raw in enumerate(config.video_stream_output_variants):
         try:
             name = StreamOutputVariant.from_json(raw).display_name
         except VariantError:
             # The transcoder refuses this variant and says why; the menu still lists it.
             name = str(raw.get("name") or f"Variant {i + 1}")
-        out.append({"index": i, "name": name})
-    return out
+        bitrate = raw.get("videoBitrate")
+        found.append((not raw.get("videoPassthrough"), -(bitrate if isinstance(bitrate, int) else 0), i, name))
+    return [{"name": name, "index": i} for _, _, i, name in sorted(found)]

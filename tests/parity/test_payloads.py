@@ -8,7 +8,7 @@ import pytest
 
 from owncast_cli import markup
 from tests.conftest import RunningServer
-from tests.parity.conftest import body_text, keys, simple
+from tests.parity.conftest import body_text, eventually, keys, simple
 
 pytestmark = pytest.mark.e2e
 
@@ -123,3 +123,18 @@ def test_stream_health_in_the_files_order() -> None:
     assert list(overview) == ["message", "healthPercentage", "representation", "healthy"]
     assert health(True, None, None, 0) == {"message": "", "healthPercentage": 100, "representation": 0,
                                            "healthy": True}
+
+
+def test_video_variants_in_owncasts_order(admin: httpx.Client, anonymous: httpx.Client) -> None:
+    """GetVideoStreamOutputVariants: passthrough first, then highest bitrate; name before index."""
+    variants = [{"videoBitrate": 800, "framerate": 24}, {"videoPassthrough": True},
+                {"videoBitrate": 3000, "framerate": 30}]
+    stored = admin.get("/api/admin/serverconfig").json()["videoSettings"]["videoQualityVariants"]
+    assert admin.post("/api/admin/config/video/streamoutputvariants", json={"value": variants}).status_code == 200
+    try:
+        expected = [{"name": "Source", "index": 1}, {"name": "3Mbps@30fps", "index": 2},
+                    {"name": "800Kbps@24fps", "index": 0}]
+        assert eventually(lambda: anonymous.get("/api/video/variants").json(), expected) == expected
+        assert list(anonymous.get("/api/video/variants").json()[0]) == ["name", "index"]
+    finally:
+        admin.post("/api/admin/config/video/streamoutputvariants", json={"value": stored})
