@@ -60,6 +60,9 @@ def test_server_config_fields_in_owncasts_order(admin: httpx.Client) -> None:
     assert variant == {"framerate": 24, "name": "1.2Mbps@24fps", "videoPassthrough": False,
                        "audioPassthrough": True, "videoBitrate": 1200, "audioBitrate": 0,
                        "encoderPreset": "", "cpuUsageLevel": 2}
+    # Owncast's admin posts what it read back: the rebuilt variants must be taken as they are.
+    again = admin.post("/api/admin/config/video/streamoutputvariants", json={"value": [variant]})
+    assert again.status_code == 200, again.text
 
 
 def test_server_config_and_web_config_agree(admin: httpx.Client) -> None:
