@@ -75,7 +75,9 @@ def _users(found: tuple[int, list[ChatUser]]) -> list[Payload]:
 
 
 async def disabled_users() -> Any:
-    return jsonify(_users(await service().users_page(disabled=True)))
+    # Owncast's GetDisabledUsers sorts by the time each was disabled, earliest first.
+    total, found = await service().users_page(disabled=True)
+    return jsonify(_users((total, sorted(found, key=lambda user: user.disabled_at or 0.0))))
 
 
 async def set_moderator() -> Any:

@@ -93,3 +93,16 @@ def test_moderator_routes_share_the_admin_answers(admin: httpx.Client, anonymous
     assert body_text(enabled) == simple(True, f"{target['id']} enabled: true")
     missing = anonymous.get("/api/moderation/chat/user/nobody", params=token)
     assert missing.status_code == 404
+
+
+def test_disabled_users_in_the_order_they_were_disabled(admin: httpx.Client, anonymous: httpx.Client) -> None:
+    """GetDisabledUsers sorts by DisabledAt (users are listed by creation elsewhere)."""
+    first, second = _register(anonymous, "parity-early"), _register(anonymous, "parity-late")
+    for user in (second, first):  # the later one is disabled first
+        assert admin.post("/api/admin/chat/users/setenabled", json={"userId": user["id"], "enabled": False}).is_success
+    try:
+        listed = [u["id"] for u in admin.get("/api/admin/chat/users/disabled").json()]
+        assert [i for i in listed if i in (first["id"], second["id"])] == [second["id"], first["id"]]
+    finally:
+        for user in (first, second):
+            admin.post("/api/admin/chat/users/setenabled", json={"userId": user["id"], "enabled": True})
