@@ -100,6 +100,11 @@ def web_config(config: ConfigValues, *, follower_count: int = 0) -> dict[str, An
         "nsfw": config.nsfw,
         "autoplay": config.autoplay,
         "authentication": {"indieAuthEnabled": bool(config.server_url)},
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutesBefore": config.schedule_chat_open_minutes,
+        },
     }
 
 

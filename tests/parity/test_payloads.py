@@ -27,7 +27,8 @@ def test_web_config_fields_in_owncasts_order(anonymous: httpx.Client) -> None:
         "appearanceVariables", "name", "customStyles", "offlineMessage", "logo", "version",
         "extraPageContent", "summary", "tags", "socialHandles", "externalActions", "notifications",
         "federation", "maxSocketPayloadSize", "hideViewerCount", "chatDisabled",
-        "chatSpamProtectionDisabled", "chatRequireAuthentication", "nsfw", "autoplay", "authentication"]
+        "chatSpamProtectionDisabled", "chatRequireAuthentication", "nsfw", "autoplay", "authentication",
+        "schedule"]
     assert response.json()["federation"] == {"enabled": False, "hideFollowersTab": False}
     assert response.json()["notifications"] == {"browser": {"enabled": False}}
 
@@ -45,7 +46,7 @@ def test_server_config_fields_in_owncasts_order(admin: httpx.Client) -> None:
     body = admin.get("/api/admin/serverconfig")
     assert keys(body) == [
         "instanceDetails", "notifications", "yp", "ffmpegPath", "adminPassword", "webServerIP",
-        "videoCodec", "videoServingEndpoint", "s3", "federation", "supportedCodecs", "externalActions",
+        "videoCodec", "videoServingEndpoint", "s3", "federation", "schedule", "supportedCodecs", "externalActions",
         "styleContributors", "forbiddenUsernames", "suggestedUsernames", "streamKeys", "videoSettings",
         "rtmpServerPort", "rtmpServerAddress", "webServerPort", "chatDisabled", "chatJoinMessagesEnabled",
         "chatEstablishedUserMode", "chatSpamProtectionEnabled", "chatSlurFilterEnabled",

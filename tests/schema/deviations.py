@@ -92,15 +92,18 @@ UNDOCUMENTED: dict[str, Undocumented] = {
     "GET /admin/serverconfig 200": Undocumented(
         {"chatSpamProtectionEnabled": {"type": "boolean"}, "chatSlurFilterEnabled": {"type": "boolean"},
          "chatRequireAuthentication": {"type": "boolean"}, "styleContributors": {"type": "array"},
-         "videoSettings.videoQualityVariants.items.encoderPreset": {"type": "string"}},
-        "serverConfigAdminResponse (webserver/handlers/admin/serverConfig.go) has these fields; each "
-        "variant is a models.StreamOutputVariant, whose encoderPreset the file leaves out"),
+         "videoSettings.videoQualityVariants.items.encoderPreset": {"type": "string"},
+         "schedule": {"type": "object"}},
+        "serverConfigAdminResponse (webserver/handlers/admin/serverConfig.go) has these fields "
+        "(schedule: scheduleAdminConfigResponse, ours adds its other settings); each variant is a "
+        "models.StreamOutputVariant, whose encoderPreset the file leaves out"),
     "GET /yp 200": Undocumented(
         {"lastConnectTime": {"type": "null"}},
         "ypDetailsResponse's lastConnectTime is a utils.NullTime: null until the first stream"),
     "GET /config 200": Undocumented(
-        {"chatSpamProtectionDisabled": {"type": "boolean"}},
-        "webConfigResponse (webserver/handlers/config.go) has it"),
+        {"chatSpamProtectionDisabled": {"type": "boolean"}, "schedule": {"type": "object"}},
+        "webConfigResponse (webserver/handlers/config.go) has chatSpamProtectionDisabled; schedule "
+        "is Owncast's scheduled-streams addition (develop branch), which its file does not list yet"),
     "GET /admin/status 200": Undocumented(
         {"broadcaster": {"type": "null"}, "currentBroadcast": {"type": "null"},
          "warnings": {"type": "array", "items": {"type": "string"}}},

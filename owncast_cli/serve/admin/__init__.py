@@ -28,6 +28,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         logs,
         metrics,
         prometheus,
+        schedule,
         status,
         uploads,
         webhooks,
@@ -41,5 +42,5 @@ def register(app: QuartTrio, svc: Services) -> None:
     )
     logs.install_handler()
     for module in (status, config_setters, doctor, integrations, logs, metrics, prometheus, uploads, webhooks,
-                   federation):
+                   federation, schedule):
         module.register(app, svc)

@@ -178,6 +178,16 @@ def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bo
             "enableQuotes": config.federation_enable_quotes,
             "hideFollowersTab": config.federation_hide_followers_tab,
         },
+        # Owncast's develop branch sends enabled and reminderMessage; the rest are the other
+        # settings of /api/admin/config/schedule/*, for the dashboard.
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "reminderMessage": config.schedule_reminder_message,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutes": config.schedule_chat_open_minutes,
+            "firstReminderMinutes": config.schedule_reminder_minutes,
+            "secondReminderMinutes": config.schedule_second_reminder_minutes,
+        },
         "supportedCodecs": codecs,
         "externalActions": config.external_actions,
         "styleContributors": [],  # plugins that style the page: none here
