@@ -100,6 +100,8 @@ def test_setter_refuses_an_undecodable_body_with_owncasts_text(admin: httpx.Clie
     ("serverurl", 5, "could not read server url"),
     ("serverurl", "example.com", "server url value invalid"),
     ("serverurl", "http://192.168.1.5", "Server URL cannot be private"),
+    ("autoplay", "bogus", "invalid autoplay value"),
+    ("autoplay", True, "invalid autoplay value"),
     ("s3", {"enabled": True}, "s3 support requires an endpoint"),
     ("s3", {"enabled": True, "endpoint": "https://s3.example"}, "s3 support requires an access key and secret"),
     ("s3", {"enabled": True, "endpoint": "https://s3.example", "accessKey": "a", "secret": "s"},

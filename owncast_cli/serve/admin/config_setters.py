@@ -95,7 +95,7 @@ SETTERS: dict[str, Setter] = {
     "sockethostoverride": Setter("websocket_host_override", _strip, "websocket host override set"),
     "videoservingendpoint": Setter("video_serving_endpoint", _strip, "custom video serving endpoint updated"),
     "nsfw": Setter("nsfw"),
-    "autoplay": Setter("autoplay"),
+    "autoplay": Setter("autoplay", prechecks.autoplay),
     "directoryenabled": Setter("directory_enabled", message="directory state changed"),
     "socialhandles": Setter("social_handles", message="social handles updated",
                             unparsable="unable to update social handles with provided values"),

@@ -76,3 +76,14 @@ def s3(value: Any) -> Any:
     if not value.get("bucket"):
         raise BadRequest("s3 support requires a bucket created for storing public video segments")
     return value
+
+
+#: models.AutoplayMode's values (the config key's validator allows the same).
+AUTOPLAY_MODES = ("off", "always", "sound-only")
+
+
+def autoplay(value: Any) -> Any:
+    """SetAutoplay: one of models/autoplay.go's modes (its test, config_autoplay_test.go, pins the text)."""
+    if value not in AUTOPLAY_MODES:
+        raise BadRequest("invalid autoplay value")
+    return value
