@@ -83,7 +83,7 @@ REFUSED: dict[str, tuple[object, str]] = {
     "s3": ({"enabled": True}, "endpoint"),
     "socialhandles": ([{"platform": "x", "url": "ftp://x"}], "http"),
     "ffmpegpath": ("/nonexistent/ffmpeg", "ffmpeg"),
-    "autoplay": ("sometimes", "one of"),
+    "autoplay": ("sometimes", "invalid autoplay value"),
 }
 
 
