@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.parity.conftest import body_text, keys, simple
+from tests.parity.conftest import body_text, eventually, keys, simple
 
 pytestmark = pytest.mark.e2e
 
@@ -87,8 +87,11 @@ def test_moderator_routes_share_the_admin_answers(admin: httpx.Client, anonymous
     moderator, target = _register(anonymous, "parity-boss"), _register(anonymous, "parity-target")
     admin.post("/api/admin/chat/users/setmoderator", json={"userId": moderator["id"], "isModerator": True})
     token = {"accessToken": moderator["accessToken"]}
-    hidden = anonymous.post("/api/chat/messagevisibility", params=token, json={"idArray": [], "visible": True})
-    assert body_text(hidden) == simple(True, "changed")
+    # The new right reaches chat's user cache over the bus, a moment after the admin's answer.
+    changed = simple(True, "changed")
+    hide = lambda: body_text(anonymous.post("/api/chat/messagevisibility", params=token,  # noqa: E731
+                                            json={"idArray": [], "visible": True}))
+    assert eventually(hide, changed) == changed
     enabled = anonymous.post("/api/chat/users/setenabled", params=token, json={"userId": target["id"], "enabled": True})
     assert body_text(enabled) == simple(True, f"{target['id']} enabled: true")
     missing = anonymous.get("/api/moderation/chat/user/nobody", params=token)
