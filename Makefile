@@ -5,9 +5,15 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test-deps check test bench clean web-vendor
 
-# Browser libraries for the viewer page come from the npm registry at install time (not committed).
+# Browser libraries for the viewer page come from the npm registry at install time (not committed):
+# hls.js, and the social platforms' logos (simple-icons, CC0; bootstrap-icons, MIT, for LinkedIn
+# and the generic donate/follow buttons). One npm call for all: it prunes what it is not given.
+WEB_VENDOR := hls.js@1 simple-icons@16 bootstrap-icons@1
 web-vendor:
-	test -f share/web/vendor/node_modules/hls.js/dist/hls.min.js || npm install --no-save --no-audit --no-fund --prefix share/web/vendor hls.js@1
+	test -f share/web/vendor/node_modules/hls.js/dist/hls.min.js \
+	  -a -f share/web/vendor/node_modules/simple-icons/data/simple-icons.json \
+	  -a -f share/web/vendor/node_modules/bootstrap-icons/icons/linkedin.svg \
+	  || npm install --no-save --no-audit --no-fund --prefix share/web/vendor $(WEB_VENDOR)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -25,10 +25,11 @@ def clients_payload() -> list[Payload]:
     """Owncast's connected-clients list (admin and integrations): its Client struct's fields in
     order (services/chat/chatclient.go), then ours: the id (for /api/integrations/chat/system/
     client/{id}) and the address (for an IP ban), which Owncast keeps out of the JSON."""
-    return [{"connectedAt": format_timestamp(client.connected_at), "user": user_payload(user), "geo": None,
-             "userAgent": client.user_agent, "messageCount": client.message_count,
-             "id": client.id, "ipAddress": client.ip}
-            for client, user in service().clients()]
+    chat = service()
+    return [{"connectedAt": format_timestamp(client.connected_at), "user": user_payload(user),
+             "geo": chat.core.geoip.lookup(client.ip), "userAgent": client.user_agent,
+             "messageCount": client.message_count, "id": client.id, "ipAddress": client.ip}
+            for client, user in chat.clients()]
 
 
 async def visibility() -> Any:

@@ -32,6 +32,7 @@ from owncast_cli.chat.rules import ChatPolicy, StreamState
 from owncast_cli.chat.sanitize import render_trusted_markdown
 from owncast_cli.chat.users import UserCache
 from owncast_cli.fdlimit import open_file_limit
+from owncast_cli.geoip import GeoIP
 from owncast_cli.proxies import parse_networks
 from owncast_cli.repos.chat_messages import StoredMessage
 from owncast_cli.repos.schedule import Occurrence
@@ -86,6 +87,7 @@ class ChatCore:
 
     def __post_init__(self) -> None:
         self.db, self.bus = self.ctx.db, self.ctx.bus
+        self.geoip = GeoIP(self.ctx.settings.datadir)
         self.users = UserCache(self.db)
         if self.outbox is None:
             self.outbox = Outbox(self.db, self.bus, self.hub)

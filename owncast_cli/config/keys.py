@@ -108,7 +108,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Server and ports (saved by --webserverport / --webserverip / --rtmpport as in Owncast).
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
-    ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured.", hint=STRINGS),
+    ConfigKey("trusted_proxies", J, list(d.TRUSTED_PROXIES), _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured; loopback by default, so a proxy on this host needs no setting.", hint=STRINGS),
     ConfigKey("outbound_allowed_hosts", J, [], _outbound_hosts, "Hosts, IPs or CIDR blocks that webhooks, federation and sign-in may reach although they are loopback, private, link-local or metadata addresses.", hint=STRINGS),
     ConfigKey("http_idle_timeout_seconds", N, 30.0, v.number(1, 3600), "An HTTP keep-alive connection idle this long is closed; a request head must arrive within this (at most 10 s).", live=False),
     ConfigKey("http_max_connections", I, 0, v.integer(0, 10_000_000), "Most HTTP connections at once (websockets included); 0 derives it from the open-file limit minus http_fd_reserve.", live=False),

@@ -11,6 +11,7 @@ from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException
 
 from owncast_cli import proxies, simpleresponse
+from owncast_cli.geoip import GeoIP
 from owncast_cli.serve.liveconfig import LiveConfig
 from owncast_cli.serve.metrics import PlaybackMetrics
 from owncast_cli.serve.viewers import Viewers
@@ -32,13 +33,14 @@ class Services:
     live: LiveConfig
     viewers: Viewers
     metrics: PlaybackMetrics
+    geoip: GeoIP
     web_root: Path = WEB_ROOT
     _trusted_src: list[str] = field(default_factory=list)
     _trusted: list[proxies.Network] = field(default_factory=list)
 
     @classmethod
     def create(cls, ctx: Context) -> Services:
-        return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx))
+        return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx), GeoIP(ctx.settings.datadir))
 
     def trusted(self) -> list[proxies.Network]:
         source = self.live.values.trusted_proxies
@@ -52,7 +54,7 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import pages, routes_api, routes_media, routes_schedule
+    from owncast_cli.serve import pages, routes_api, routes_media, routes_metrics, routes_schedule
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
@@ -78,6 +80,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
 
     admin.register(app, svc)  # first: its guard must run before any admin route
     routes_api.register(app, svc)
+    routes_metrics.register(app, svc)
     routes_media.register(app, svc)
     routes_schedule.register(app, svc)
     pages.register(app, svc)

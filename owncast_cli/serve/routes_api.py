@@ -11,8 +11,6 @@ from werkzeug.exceptions import NotFound
 from owncast_cli import state
 from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
-from owncast_cli.serve.metrics import MetricsError, parse_report
-from owncast_cli.serve.viewers import client_id
 from owncast_cli.simpleresponse import fail
 
 if TYPE_CHECKING:
@@ -81,16 +79,3 @@ def register(app: QuartTrio, svc: Services) -> None:
         if problem:
             return fail(problem)  # Owncast: 400 with no body; the documented shape says why
         return no_cache(jsonify({"total": 0, "results": []}))
-
-    @app.post("/api/metrics/playback")
-    async def post_playback_metrics() -> Any:
-        try:
-            body = await request.get_json(force=True, silent=True)
-        except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before `silent` applies
-            body = None
-        try:
-            report = parse_report(body)
-        except MetricsError as exc:
-            return fail(str(exc))  # Owncast's WriteSimpleResponse(false, ...)
-        svc.metrics.add(client_id(g.client_ip, request.headers.get("User-Agent", "")), report)
-        return jsonify({"success": True, "message": "metrics recorded"})

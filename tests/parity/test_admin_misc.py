@@ -43,10 +43,11 @@ def test_emoji_messages(admin: httpx.Client) -> None:
     for body, status, message in cases:
         response = admin.post("/api/admin/emoji/upload", json=body)
         assert (response.status_code, body_text(response)) == (status, simple(status == 200, message))
-    deleted = admin.post("/api/admin/emoji/delete", json={"name": "parity"})
-    assert body_text(deleted) == simple(True, 'Emoji "parity" has been deleted')
-    again = admin.post("/api/admin/emoji/delete", json={"name": "parity"})
-    assert (again.status_code, body_text(again)) == (400, simple(False, 'Emoji "parity" doesn\'t exist'))
+    # Owncast removes data/emoji/<name>: the name given is the file's, extension included.
+    deleted = admin.post("/api/admin/emoji/delete", json={"name": "parity.png"})
+    assert body_text(deleted) == simple(True, 'Emoji "parity.png" has been deleted')
+    again = admin.post("/api/admin/emoji/delete", json={"name": "parity.png"})
+    assert (again.status_code, body_text(again)) == (400, simple(False, 'Emoji "parity.png" doesn\'t exist'))
 
 
 def test_webhook_answers(admin: httpx.Client) -> None:

@@ -53,6 +53,19 @@ DEVIATIONS: dict[str, Deviation] = {
         "float64 with encoding/json, which takes null as 'leave it 0' without an error, and the "
         "handler ignores zero values: a null is accepted (200), as here; other wrong types are 400",
     ),
+    "GET /metrics/cmcd": Deviation(
+        (positive_data_acceptance, negative_data_rejection),
+        "the spec makes the CMCD parameter optional and any string; Owncast's ReportCmcd answers 400 "
+        "\"no CMCD report found in request\" when the request carries no CMCD key at all, and takes "
+        "any other string as a dictionary payload (tests/serve/test_cmcd.py)",
+    ),
+    "POST /metrics/cmcd": Deviation(
+        (positive_data_acceptance, negative_data_rejection),
+        "the spec types the body as a report or an array of them with typed keys; Owncast's "
+        "parseCmcdReports decodes any JSON, skips array entries that are not objects, ignores keys of "
+        "the wrong type, and answers 400 only when no non-empty report is left (an empty object or "
+        "array), as here (tests/serve/test_cmcd.py)",
+    ),
     "GET /admin/users": Deviation(
         (negative_data_rejection,),
         "Owncast's GetUsers ignores an offset or limit strconv.Atoi cannot parse and takes 50 for a "

@@ -88,11 +88,13 @@ def test_ping_and_playback_metrics(client):
     assert client.get("/api/ping").status_code == 200
     ok = client.post("/api/metrics/playback", json={"bandwidth": 2400.5, "latency": 4.2, "errors": 0,
                                                     "downloadDuration": 0.3, "qualityVariantChanges": 1})
-    assert ok.status_code == 200
-    bad = client.post("/api/metrics/playback", json={"bandwidth": 1})
-    assert bad.status_code == 400 and "errors is required" in bad.json()["message"]
+    assert (ok.status_code, ok.content) == (200, b"")  # Owncast writes no body
+    for body, message in (({"bandwidth": 1}, "errors field is required"),
+                          ({"errors": 0}, "qualityVariantChanges field is required")):
+        bad = client.post("/api/metrics/playback", json=body)
+        assert (bad.status_code, bad.json()) == (400, {"success": False, "message": message})
     worse = client.post("/api/metrics/playback", content=b"not json")
-    assert worse.status_code == 400
+    assert worse.status_code == 400 and worse.json()["success"] is False
 
 
 def test_raw_playback_reports_are_persisted(client, hls_server):

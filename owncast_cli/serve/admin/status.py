@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from quart import jsonify
 
@@ -15,6 +15,7 @@ from owncast_cli.media.variants import StreamOutputVariant, VariantError
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
 from owncast_cli.serve.platforms import social_icon
+from owncast_cli.serve.playback_clients import playback_list
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -31,6 +32,10 @@ DEFAULT_KEY_WARNING = ("The only stream key is the default 'abc123': anyone can 
                        "Add your own (`owncast keys add`) and remove it.")
 #: bcrypt hash -> whether it is the hash of the default password (bcrypt costs ~0.2 s: ask once).
 _default_hash: dict[str, bool] = {}
+
+
+#: Owncast's healthyPercentageValue: above it, the stream counts as healthy.
+HEALTHY_PERCENT: Final = 75
 
 
 def _is_default_password(stored: str) -> bool:
@@ -57,30 +62,33 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
            viewers: int) -> dict[str, Any] | None:
     """Owncast's StreamHealthOverview from the transcoder's progress and the players' reports.
 
-    ``healthPercentage`` is 100 when the transcoder keeps up and no player reported errors in the
-    last window; ``representation`` is the share of current viewers whose players reported.
+    ``healthPercentage`` is the share of reporting players with no errors in the last window
+    (Owncast's errorCountHealthOverview: healthy above 75 %), at most 50 when the transcoder falls
+    behind; ``representation`` is the share of current viewers whose players reported.
     """
     if not online:
         return None
     messages = []
     percent = 100
-    transcoder_ok = transcode is None or bool(transcode.get("healthy", True))
-    if not transcoder_ok:
-        percent = 50
-        messages.append(str(transcode.get("message") or "the transcoder falls behind"))  # type: ignore[union-attr]
+    healthy = True
+    if transcode is not None and not transcode.get("healthy", True):
+        percent, healthy = 50, False
+        messages.append(str(transcode.get("message") or "the transcoder falls behind"))
     representation = 0
     if playback:
-        reports = max(1, int(playback.get("reports") or 0))
-        errors = float(playback.get("errors") or 0)
-        if errors:
-            percent = min(percent, max(0, round(100 - 100 * errors / reports)))
-            messages.append(f"viewers' players reported {errors:g} errors in the last window")
+        clients = int(playback.get("clients") or 0)
+        with_errors = min(clients, int(playback.get("clientsWithErrors") or 0))
+        if clients and with_errors:
+            share = int(100 - 100 * with_errors / clients)
+            percent, healthy = min(percent, share), healthy and share > HEALTHY_PERCENT
+            messages.append(f"{with_errors} of {clients} clients ({100 - share}%) are experiencing "
+                            "different, unspecified, playback issues.")
         if viewers:
-            representation = min(100, round(100 * int(playback.get("clients") or 0) / viewers))
+            representation = min(100, round(100 * clients / viewers))
     # StreamHealthOverview's fields in the OpenAPI file's order (Owncast's current struct; the
     # message is always there, empty when all is well).
     return {"message": "; ".join(messages), "healthPercentage": percent, "representation": representation,
-            "healthy": percent == 100}
+            "healthy": healthy}
 
 
 def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues,
@@ -260,13 +268,19 @@ def register(app: QuartTrio, svc: Services) -> None:
         body = server_config(now["config"], codecs=codecs, key_overridden=ctx.settings.streamkey is not None)
         return no_store(jsonify(body))
 
+    @app.get("/api/admin/viewers/playback")
+    async def admin_get_playback_clients() -> Any:
+        offset = time.time() - svc.viewers.clock()
+        return no_store(jsonify(playback_list(svc.viewers.snapshot(), svc.metrics.clients, geo=svc.geoip.lookup,
+                                              first_seen=lambda seen: state.rfc3339(seen + offset))))
+
     @app.get("/api/admin/viewers")
     async def admin_get_viewers() -> Any:
         # Viewers keep monotonic times; shown as wall-clock RFC 3339 like Owncast's firstSeen.
         offset = time.time() - svc.viewers.clock()
         return no_store(jsonify([
             # models.Viewer's field order.
-            {"firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": None, "userAgent": v["userAgent"],
-             "ipAddress": v["ipAddress"], "clientID": v["clientID"]}
+            {"firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": svc.geoip.lookup(v["ipAddress"]),
+             "userAgent": v["userAgent"], "ipAddress": v["ipAddress"], "clientID": v["clientID"]}
             for v in sorted(svc.viewers.snapshot(), key=lambda v: v["firstSeen"])
         ]))
