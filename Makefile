@@ -55,6 +55,8 @@ bench: test-deps
 	$(BIN)/python bench/hls.py
 	$(BIN)/python bench/transcode.py
 	$(BIN)/python bench/chat.py
+	$(BIN)/python bench/notify.py
+	$(BIN)/python bench/federate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

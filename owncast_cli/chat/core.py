@@ -48,6 +48,7 @@ CHAT_CONFIG_KEYS = (
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
     "stream_title", "trusted_proxies", "schedule_enabled", "schedule_chat_open_minutes",
+    "federation_show_engagement",
 )
 
 

@@ -54,7 +54,7 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import pages, routes_api, routes_media, routes_metrics, routes_schedule
+    from owncast_cli.serve import notifications, pages, routes_api, routes_media, routes_metrics, routes_schedule
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
@@ -80,6 +80,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
 
     admin.register(app, svc)  # first: its guard must run before any admin route
     routes_api.register(app, svc)
+    notifications.register(app, svc)
     routes_metrics.register(app, svc)
     routes_media.register(app, svc)
     routes_schedule.register(app, svc)

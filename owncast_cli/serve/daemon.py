@@ -54,7 +54,8 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     services = Services.create(ctx)
     counter = ConnectionCounter(limits, uncapped=lambda peer: proxies.peer_trusted(peer, services.trusted()))
     proxy = UnixProxy(ctx)
-    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy), MAX_BODY)
+    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy,
+                                federation_enabled=lambda: services.live.values.federation_enabled), MAX_BODY)
 
     def playlist_fetched(peer: str, headers: dict[str, str]) -> None:
         services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))

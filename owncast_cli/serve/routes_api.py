@@ -9,6 +9,7 @@ from quart import Response, g, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from owncast_cli import state
+from owncast_cli.repos import ap_followers
 from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
 from owncast_cli.simpleresponse import fail
@@ -74,8 +75,18 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/api/followers")
     async def get_followers() -> Any:
-        # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
+        # The federate daemon keeps followers in the shared database; serve reads them, so the
+        # page's followers tab works while federate is down.
         problem = api_public.pagination_problem(request.args)
         if problem:
             return fail(problem)  # Owncast: 400 with no body; the documented shape says why
-        return no_cache(jsonify({"total": 0, "results": []}))
+        limit = int(request.args.get("limit") or 0)
+        offset = max(0, int(request.args.get("offset") or 0))
+        db = svc.ctx.db
+
+        def read() -> dict[str, Any]:
+            found = ap_followers.approved(db, limit if limit > 0 else None, offset)
+            return {"total": ap_followers.approved_count(db), "results": [f.as_owncast() for f in found]}
+
+        return no_cache(jsonify(await db.run(read)))
+

@@ -122,6 +122,8 @@ SETTERS: dict[str, Setter] = {
     "notifications/browser": Setter("browser_push_configuration",
                                     message="updated browser push config with provided values",
                                     unparsable="unable to update browser push config with provided values"),
+    # Ours: go-live channels through apprise, each URL with its own message.
+    "notifications/apprise": Setter("notifications_apprise_urls"),
 }
 
 
