@@ -42,6 +42,7 @@ _PAGINATION = Deviation(
 DEVIATIONS: dict[str, Deviation] = {
     "GET /followers": _PAGINATION,
     "GET /admin/followers": _PAGINATION,
+    "GET /admin/federation/actions": _PAGINATION,
     "GET /admin/viewersOverTime": Deviation(
         (positive_data_acceptance,),
         "the spec types windowStart as any string; Owncast's GetViewersOverTime parses it with "
