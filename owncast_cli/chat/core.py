@@ -22,7 +22,9 @@ from owncast_cli.chat.events import (
     chat_event,
     connected_user_info_event,
     encode_event,
+    format_timestamp,
     system_event,
+    user_payload,
 )
 from owncast_cli.chat.hub import Client, Hub
 from owncast_cli.chat.outbox import Outbox
@@ -167,10 +169,18 @@ class ChatCore:
         return payload
 
     def stored_payload(self, message: StoredMessage, user: ChatUser | None) -> Payload:
-        """The wire event of a stored message, with its stored id and time."""
+        """A stored message as the HTTP API gives it, with its stored id and time.
+
+        A CHAT message is Owncast's UserMessageEvent struct as encoding/json writes it (Event,
+        UserEvent, MessageEvent fields in order; ``hiddenAt`` only when hidden; no ``visible``,
+        which only the websocket's broadcast map has).
+        """
         ident = lambda: message.id  # noqa: E731 - the stored id, not a new one
         if message.event_type == EventType.CHAT and user is not None:
-            return chat_event(user, message.body, now=message.timestamp, new_id=ident,
-                              visible=message.hidden_at is None)
+            payload: Payload = {"timestamp": format_timestamp(message.timestamp), "type": str(EventType.CHAT),
+                                "id": message.id, "user": user_payload(user)}
+            if message.hidden_at is not None:
+                payload["hiddenAt"] = format_timestamp(message.hidden_at)
+            return payload | {"body": message.body}
         build = system_event if message.event_type == EventType.SYSTEM else action_event
         return build(message.body, self.server_name, now=message.timestamp, new_id=ident)

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, g, jsonify, request
+from quart import Response, g, request
 from quart_trio import QuartTrio
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException
 
-from owncast_cli import proxies
+from owncast_cli import proxies, simpleresponse
 from owncast_cli.geoip import GeoIP
 from owncast_cli.serve.liveconfig import LiveConfig
 from owncast_cli.serve.metrics import PlaybackMetrics
@@ -59,6 +59,8 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Owncast's encoding/json writes struct fields in declaration order: payloads are built in it.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["SERVICES"] = svc
     # "//" must reach the file checks (and be refused there), not be redirected to a merged path.
     app.url_map.merge_slashes = False
@@ -72,15 +74,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
 
     @app.errorhandler(HTTPException)
     async def http_error(exc: HTTPException) -> Any:
-        # Owncast's API answers errors as JSON; other paths get plain text.
-        if request.path.startswith("/api/"):
-            response = jsonify({"error": exc.description or exc.name})
-        else:
-            response = Response(exc.description or exc.name, mimetype="text/plain")
-        response.status_code = exc.code or 500
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-        return response
+        return simpleresponse.http_error(exc, request.path)
 
     from owncast_cli.serve import admin
 

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, g, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
 from owncast_cli import state
 from owncast_cli.repos import ap_followers
 from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
+from owncast_cli.simpleresponse import fail
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -78,7 +79,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         # page's followers tab works while federate is down.
         problem = api_public.pagination_problem(request.args)
         if problem:
-            raise BadRequest(problem)
+            return fail(problem)  # Owncast: 400 with no body; the documented shape says why
         limit = int(request.args.get("limit") or 0)
         offset = max(0, int(request.args.get("offset") or 0))
         db = svc.ctx.db

@@ -181,7 +181,10 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/robots.txt")
     async def get_robots() -> Any:
-        rules = "Disallow: /" if svc.live.values.disable_search_indexing else "Disallow: /admin\nDisallow: /api"
-        response = Response(f"User-agent: *\n{rules}\n", mimetype="text/plain")
+        # Owncast's GetRobotsDotTxt, byte for byte: "Disallow: /" is added, not substituted.
+        lines = ["User-agent: *", "Disallow: /admin", "Disallow: /api"]
+        if svc.live.values.disable_search_indexing:
+            lines.append("Disallow: /")
+        response = Response("\n".join(lines), mimetype="text/plain")
         response.headers["Cache-Control"] = REVALIDATE
         return response

@@ -30,9 +30,8 @@ def validate(body: dict[str, Any]) -> tuple[str, list[str], str]:
         raise ValueError(f"the webhook url must be an absolute http:// or https:// URL (got {url!r})")
     if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
         raise ValueError(f"events must be a non-empty list of event types, e.g. {EXAMPLE}")
-    unknown = [e for e in events if e not in EVENT_TYPES]
-    if unknown:
-        raise ValueError(f"unknown event types {', '.join(unknown)}; allowed: {', '.join(EVENT_TYPES)}")
+    if any(e not in EVENT_TYPES for e in events):
+        raise ValueError("one or more invalid event provided")  # Owncast's text (models/webhook.go)
     if not isinstance(secret, str) or len(secret) > 256:
         raise ValueError("secret must be a string of at most 256 characters")
     return url.strip(), list(dict.fromkeys(events)), secret

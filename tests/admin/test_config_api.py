@@ -75,17 +75,17 @@ SAMPLES: dict[str, tuple[object, object]] = {
 #: setter path -> (a refused value, words the message must contain).
 REFUSED: dict[str, tuple[object, str]] = {
     "name": ("", "non-empty"),
-    "streamkeys": ([], "at least one stream key"),
+    "streamkeys": ([], "must provide at least one valid stream key"),
     "video/streamlatencylevel": (-1, "latency level"),
     "video/codec": ("h265", "one of"),
-    "webserverport": (70000, "from 1 to 65535"),
+    "webserverport": (70000, "Port number must be between 1 and 65535"),
     "webserverip": ("not-an-ip", "IP address"),
     "chat/disable": ("yes", "true or false"),
     "serverurl": ("http://192.168.1.10", "Server URL cannot be private"),
     "s3": ({"enabled": True}, "endpoint"),
     "socialhandles": ([{"platform": "x", "url": "ftp://x"}], "http"),
     "ffmpegpath": ("/nonexistent/ffmpeg", "ffmpeg"),
-    "autoplay": ("sometimes", "one of"),
+    "autoplay": ("sometimes", "invalid autoplay value"),
 }
 
 

@@ -11,6 +11,7 @@ from owncast_cli import __version__, state
 from owncast_cli.bus.catalog import IngestDisconnect
 from owncast_cli.config import defaults
 from owncast_cli.config.values import ConfigValues
+from owncast_cli.media.variants import StreamOutputVariant, VariantError
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
 from owncast_cli.serve.platforms import social_icon
@@ -84,101 +85,106 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
                             "different, unspecified, playback issues.")
         if viewers:
             representation = min(100, round(100 * clients / viewers))
-    out: dict[str, Any] = {"healthy": healthy, "healthPercentage": percent, "representation": representation}
-    if messages:
-        out["message"] = "; ".join(messages)
-    return out
+    # StreamHealthOverview's fields in the OpenAPI file's order (Owncast's current struct; the
+    # message is always there, empty when all is well).
+    return {"message": "; ".join(messages), "healthPercentage": percent, "representation": representation,
+            "healthy": healthy}
 
 
 def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues,
                  transcode: dict[str, Any] | None, playback: dict[str, Any] | None,
                  warned: list[str]) -> dict[str, Any]:
+    """Owncast's adminStatusResponse, fields in its order (null broadcaster when offline)."""
     online = bool(stream["online"])
-    body: dict[str, Any] = {
-        "online": online,
+    broadcaster = stream.get("broadcaster") if online else None
+    current = None
+    if broadcaster:
+        current = {"outputSettings": config.video_stream_output_variants,
+                   "latencyLevel": {"level": config.video_latency_level}}
+    return {
+        "broadcaster": broadcaster or None,
+        "currentBroadcast": current,
+        "health": health(online, transcode, playback, viewers["current"]),
         "streamTitle": config.stream_title,
         "versionNumber": __version__,
         "viewerCount": viewers["current"],
         "overallPeakViewerCount": viewers["overallPeak"],
         "sessionPeakViewerCount": viewers["sessionPeak"],
-        "health": health(online, transcode, playback, viewers["current"]),
+        "online": online,
+        # Ours: what an admin must fix (tests/parity/TABLE.md lists it as an addition).
         "warnings": warned,
     }
-    broadcaster = stream.get("broadcaster")
-    if online and broadcaster:
-        body["broadcaster"] = broadcaster
-        body["currentBroadcast"] = {
-            "outputSettings": config.video_stream_output_variants,
-            "latencyLevel": {"level": config.video_latency_level},
-        }
-    return body
+
+
+def admin_variant(raw: dict[str, Any]) -> dict[str, Any]:
+    """One variant as serverConfig.go rebuilds it: name and defaults filled in, MarshalJSON's order."""
+    try:
+        variant = StreamOutputVariant.from_json(raw)
+    except VariantError:
+        return dict(raw)  # refused by the transcoder, which says why; shown as stored
+    out: dict[str, Any] = {"framerate": variant.effective_framerate, "name": variant.display_name,
+                           "videoPassthrough": variant.video_passthrough,
+                           "audioPassthrough": variant.effective_audio_passthrough,
+                           "videoBitrate": variant.video_bitrate, "audioBitrate": variant.audio_bitrate}
+    if variant.scaled_width:
+        out["scaledWidth"] = variant.scaled_width
+    if variant.scaled_height:
+        out["scaledHeight"] = variant.scaled_height
+    return out | {"encoderPreset": "", "cpuUsageLevel": variant.cpu_usage_level}
 
 
 def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bool) -> dict[str, Any]:
-    """Owncast's ``GET /api/admin/serverconfig`` (webserver/handlers/admin/serverConfig.go)."""
+    """Owncast's ``GET /api/admin/serverconfig`` (webserver/handlers/admin/serverConfig.go): what
+    is stored, fields in serverConfigAdminResponse's order."""
     s3 = {"enabled": False, "endpoint": "", "accessKey": "", "secret": "", "bucket": "", "region": "",
           "acl": "", "pathPrefix": "", "forcePathStyle": False, **config.s3_storage_config}
     handles = []
     for handle in config.social_handles:
         icon = social_icon(handle["platform"])
         handles.append({**handle, "icon": icon} if icon else dict(handle))
-    return {
+    body: dict[str, Any] = {
         "instanceDetails": {
-            "name": config.server_name,
-            "summary": config.server_summary,
+            "appearanceVariables": config.custom_color_variable_values,
+            "version": f"Owncast (Python) v{__version__}",
             "welcomeMessage": config.server_welcome_message,
             "offlineMessage": config.custom_offline_message,
             "logo": config.logo_path,
-            "tags": config.server_metadata_tags,
-            "socialHandles": handles,
+            "name": config.server_name,
             "extraPageContent": config.extra_page_content,
             "streamTitle": config.stream_title,
-            "nsfw": config.nsfw,
-            "autoplay": config.autoplay,
             "customStyles": config.custom_styles,
             "customJavascript": config.custom_javascript,
-            "appearanceVariables": config.custom_color_variable_values,
-            "version": f"Owncast (Python) v{__version__}",
+            "summary": config.server_summary,
+            "tags": config.server_metadata_tags,
+            "socialHandles": handles,
+            "nsfw": config.nsfw,
+            "autoplay": config.autoplay,
         },
+        "notifications": {
+            "browser": config.browser_push_configuration,
+            "discord": config.discord_configuration,
+        },
+        "yp": {"instanceUrl": config.server_url, "enabled": config.directory_enabled},
         "ffmpegPath": config.ffmpeg_path,
         # As Owncast: the stored bcrypt hash, never the password.
         "adminPassword": config.admin_password_key,
-        "streamKeys": config.stream_keys,
-        "streamKeyOverridden": key_overridden,
-        "webServerPort": config.http_port_number,
+    }
+    if config.websocket_host_override:  # omitempty
+        body["socketHostOverride"] = config.websocket_host_override
+    return body | {
         "webServerIP": config.http_listen_address,
-        "rtmpServerPort": config.rtmp_port_number,
-        "rtmpServerAddress": config.rtmp_listen_address,
-        "socketHostOverride": config.websocket_host_override,
-        "videoServingEndpoint": config.video_serving_endpoint,
-        "videoSettings": {
-            "videoQualityVariants": config.video_stream_output_variants,
-            "latencyLevel": config.video_latency_level,
-        },
-        "supportedCodecs": codecs,
         "videoCodec": config.video_codec,
+        "videoServingEndpoint": config.video_serving_endpoint,
         "s3": s3,
-        "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
-        "chatDisabled": config.chat_disabled,
-        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
-        "chatEstablishedUserMode": config.chat_established_users_only_mode,
-        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
-        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
-        "chatRequireAuthentication": config.chat_require_authentication,
-        "forbiddenUsernames": config.blocked_usernames,
-        "suggestedUsernames": config.suggested_usernames,
-        "hideViewerCount": config.hide_viewer_count,
-        "disableSearchIndexing": config.disable_search_indexing,
-        "externalActions": config.external_actions,
         "federation": {
-            "enabled": config.federation_enabled,
-            "isPrivate": config.federation_private,
             "username": config.federation_username,
             "goLiveMessage": config.federation_go_live_message,
+            "blockedDomains": config.federation_blocked_domains,
+            "enabled": config.federation_enabled,
+            "isPrivate": config.federation_private,
             "showEngagement": config.federation_show_engagement,
             "enableQuotes": config.federation_enable_quotes,
             "hideFollowersTab": config.federation_hide_followers_tab,
-            "blockedDomains": config.federation_blocked_domains,
         },
         # Owncast's develop branch sends enabled and reminderMessage; the rest are the other
         # settings of /api/admin/config/schedule/*, for the dashboard.
@@ -190,10 +196,28 @@ def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bo
             "firstReminderMinutes": config.schedule_reminder_minutes,
             "secondReminderMinutes": config.schedule_second_reminder_minutes,
         },
-        "notifications": {
-            "discord": config.discord_configuration,
-            "browser": config.browser_push_configuration,
+        "supportedCodecs": codecs,
+        "externalActions": config.external_actions,
+        "styleContributors": [],  # plugins that style the page: none here
+        "forbiddenUsernames": config.blocked_usernames,
+        "suggestedUsernames": config.suggested_usernames,
+        "streamKeys": config.stream_keys,
+        "videoSettings": {
+            "videoQualityVariants": [admin_variant(v) for v in config.video_stream_output_variants],
+            "latencyLevel": config.video_latency_level,
         },
+        "rtmpServerPort": config.rtmp_port_number,
+        "rtmpServerAddress": config.rtmp_listen_address,
+        "webServerPort": config.http_port_number,
+        "chatDisabled": config.chat_disabled,
+        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
+        "chatEstablishedUserMode": config.chat_established_users_only_mode,
+        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
+        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
+        "chatRequireAuthentication": config.chat_require_authentication,
+        "disableSearchIndexing": config.disable_search_indexing,
+        "streamKeyOverridden": key_overridden,
+        "hideViewerCount": config.hide_viewer_count,
     }
 
 
@@ -255,7 +279,8 @@ def register(app: QuartTrio, svc: Services) -> None:
         # Viewers keep monotonic times; shown as wall-clock RFC 3339 like Owncast's firstSeen.
         offset = time.time() - svc.viewers.clock()
         return no_store(jsonify([
-            {"clientID": v["clientID"], "ipAddress": v["ipAddress"], "userAgent": v["userAgent"],
-             "firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": svc.geoip.lookup(v["ipAddress"])}
+            # models.Viewer's field order.
+            {"firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": svc.geoip.lookup(v["ipAddress"]),
+             "userAgent": v["userAgent"], "ipAddress": v["ipAddress"], "clientID": v["clientID"]}
             for v in sorted(svc.viewers.snapshot(), key=lambda v: v["firstSeen"])
         ]))

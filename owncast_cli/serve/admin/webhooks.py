@@ -13,6 +13,7 @@ from owncast_cli.bus.catalog import WebhooksChanged
 from owncast_cli.outbound.client import allowed_hosts
 from owncast_cli.repos import deliveries, webhooks
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store, ok
+from owncast_cli.simpleresponse import error
 from owncast_cli.webhooks import EXAMPLE, failure_payload, hook_payload, validate
 from owncast_cli.webhooks.send import send_ping
 
@@ -45,7 +46,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         try:
             url, events, secret = validate(await json_object(EXAMPLE))
         except ValueError as exc:  # BadRequest included
-            return fail(str(exc))
+            return error(str(exc))  # Owncast's CreateWebhook answers with BadRequestHandler
         # A secret is generated unless the admin brought one; this answer is the only one that shows it.
         secret = secret or secrets.token_hex(32)
         now, made = time.time(), dict[str, Any]()
@@ -75,7 +76,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         await bus.publish_many([], effect=effect)
         if not found[0]:
             return fail(f"no webhook with id {webhook_id}")
-        return ok(f"deleted webhook {webhook_id}")
+        return ok("deleted webhook")  # Owncast's text
 
     @app.get("/api/admin/webhooks/failures")
     async def admin_webhook_failures() -> Any:
