@@ -16,6 +16,12 @@ app, so a request is checked the same way whichever daemon answers it.
   verified in this process.
 - A request whose ``Origin`` is not this server is refused with 403 (Owncast's newer rule against
   cross-site requests from a browser holding cached Basic credentials).
+- A state-changing admin request (POST, PUT, PATCH, DELETE) must say ``Content-Type:
+  application/json``, or it is refused with 415: an HTML form on another site can only send
+  form-encoded, multipart or plain-text bodies, so it cannot change anything even where a browser
+  sends no ``Origin``. The one exception is the favicon, which Owncast's admin uploads as a form
+  file; that request must then carry this server's ``Origin``.
+- The admin dashboard's pages under ``/admin/`` need the same Basic credentials as the API.
 - Integrations: ``Authorization: Bearer <token>`` of an API user (``users.type = 'API'``) that is
   enabled and holds the route's scope; answers carry ``Access-Control-Allow-Origin: *``, OPTIONS
   preflights get 204 without a token, and the token's ``last_used`` is updated.
@@ -64,6 +70,12 @@ FAILURE_WINDOW: Final = 600.0
 MAX_WAITING: Final = 4
 #: bcrypt checks running at once across all addresses (each takes a core for ~0.2 s).
 BCRYPT_THREADS: Final = 2
+#: Methods that change something: they must send JSON (see the module docstring).
+STATE_CHANGING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Owncast's admin uploads the favicon as a multipart form file.
+MULTIPART_ROUTES: Final = frozenset({"/api/admin/config/favicon"})
+JSON_REQUIRED: Final = ("state-changing admin requests must be sent with Content-Type: application/json "
+                        "(a JSON body such as {\"value\": ...})")
 ADMIN_CORS_HEADERS: Final = {
     "Access-Control-Allow-Headers": f"Origin, X-Requested-With, Content-Type, Accept, Authorization, {CSRF_HEADER}",
     "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
@@ -86,6 +98,28 @@ def parse_bearer(header: str | None) -> str:
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip()
     return ""
+
+
+def is_admin_path(path: str) -> bool:
+    """Paths behind the admin's Basic auth: the admin API and the dashboard's pages."""
+    return path.startswith(("/api/admin/", "/admin/")) or path == "/api/admin"
+
+
+def content_type_allowed(method: str, path: str, content_type: str | None, origin: str | None) -> bool:
+    """Whether an admin request's Content-Type is one a cross-site HTML form cannot send.
+
+    Args:
+        method: the request method.
+        path: the request path.
+        content_type: the Content-Type header, or None.
+        origin: the Origin header (already checked to be this server when present), or None.
+    """
+    if method not in STATE_CHANGING or not path.startswith("/api/"):
+        return True
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        return True
+    return kind == "multipart/form-data" and path in MULTIPART_ROUTES and bool(origin)
 
 
 def origin_allowed(origin: str | None, host: str, scheme: str) -> bool:
@@ -287,6 +321,14 @@ def _text(body: str, status: int, headers: dict[str, str] | None = None) -> Any:
     return Response(body, status=status, mimetype="text/plain", headers=headers or {})
 
 
+def _json_refusal(message: str, status: int) -> Any:
+    from quart import jsonify
+
+    response = jsonify({"success": False, "message": message})
+    response.status_code = status
+    return response
+
+
 def install(app: Quart, db: Database, *, client_address: Callable[[], str],
             scheme: Callable[[], str], integration_scopes: Callable[[str, str], str | None]) -> AdminGate:
     """Guard ``/api/admin/*`` with Basic auth and integration routes with bearer scopes.
@@ -306,21 +348,25 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
 
     gate = AdminGate(db)
 
-    async def refuse(body: str, status: int, headers: dict[str, str]) -> Any:
-        # Read (and drop) what the client sent before answering: an unread body left on a
+    async def drain() -> None:
+        # Read (and drop) what the client sent before refusing it: an unread body left on a
         # keep-alive connection stalled the next request on it (seen with chat's app mounted in
         # serve). The body is bounded by the app's MAX_CONTENT_LENGTH.
         try:
             await request.get_data()
         except Exception:
             pass
+
+    async def refuse(body: str, status: int, headers: dict[str, str]) -> Any:
+        await drain()
         return _text(body, status, headers)
 
     @app.before_request
     async def guard() -> Any:
         path = request.path
-        if path.startswith("/api/admin/") or path == "/api/admin":
-            if not origin_allowed(request.headers.get("Origin"), request.host, scheme()):
+        if is_admin_path(path):
+            origin = request.headers.get("Origin")
+            if not origin_allowed(origin, request.host, scheme()):
                 return await refuse("Forbidden", 403, ADMIN_CORS_HEADERS)
             if request.method == "OPTIONS":
                 return _text("", 204, ADMIN_CORS_HEADERS)
@@ -329,6 +375,9 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
                 return await refuse("Too Many Requests", 429, {"Retry-After": "5", **ADMIN_CORS_HEADERS})
             if outcome is not Outcome.OK:
                 return await refuse("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
+            if not content_type_allowed(request.method, path, request.headers.get("Content-Type"), origin):
+                await drain()
+                return _json_refusal(JSON_REQUIRED, 415)
             return None
         scope = integration_scopes(request.method, path)
         if scope is None:

@@ -52,7 +52,7 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import pages, routes_api, routes_media
+    from owncast_cli.serve import dashboard, pages, routes_api, routes_media
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
@@ -86,6 +86,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     routes_api.register(app, svc)
     routes_media.register(app, svc)
     pages.register(app, svc)
+    dashboard.register(app, svc)
     return app
 
 

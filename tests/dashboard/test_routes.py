@@ -1,0 +1,98 @@
+"""The dashboard's routes over plain HTTP: redirects, Basic auth, CSP, assets, and the JSON-only rule."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from owncast_cli.serve.dashboard import PAGES, variants
+from tests.conftest import ROOT, RunningServer
+from tests.dashboard.conftest import ADMIN
+
+SHELL = ROOT / "share" / "web" / "admin" / "index.html"
+
+
+def test_admin_redirects_and_every_page_needs_basic_auth(dash: RunningServer) -> None:
+    with httpx.Client(base_url=dash.base_url, timeout=10) as anonymous:
+        moved = anonymous.get("/admin")
+        assert moved.status_code == 301 and moved.headers["location"].endswith("/admin/")
+        for page in PAGES:
+            for path in variants(page):
+                refused = anonymous.get(path)
+                assert refused.status_code == 401, path
+                assert refused.headers["www-authenticate"] == 'Basic realm="Owncast Authenticated Request"'
+                assert "Owncast admin" not in refused.text
+        assert anonymous.get("/admin/assets/js/app.js").status_code == 401
+        assert anonymous.get("/admin/", auth=("admin", "wrong")).status_code == 401
+    with httpx.Client(base_url=dash.base_url, auth=ADMIN, timeout=10) as admin:
+        for page in PAGES:
+            for path in variants(page):
+                shown = admin.get(path)
+                assert shown.status_code == 200, path
+                assert shown.text == SHELL.read_text(), path
+        assert admin.get("/admin/no-such-screen").status_code == 404
+        assert admin.get("/admin/assets/%2e%2e/%2e%2e/templates/base.html").status_code == 404
+
+
+def test_headers_forbid_inline_scripts_and_framing(admin: httpx.Client) -> None:
+    page = admin.get("/admin/config/general/")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+    # Nothing inline for the CSP to allow: every script and style is a file of ours.
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page.text) and "<style" not in page.text
+    assert " style=" not in page.text
+    assert not re.search(r"<[^>]+\son[a-z]+=", page.text)
+    script = admin.get("/admin/assets/js/app.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+
+
+def test_nav_links_are_the_pages() -> None:
+    """The shell's navigation names exactly Owncast's page paths (bar the schedule, which is not here)."""
+    hrefs = re.findall(r'<a href="(/admin/[^"]*)" data-screen="([a-z-]+)"', SHELL.read_text())
+    assert sorted(h for h, _ in hrefs) == sorted(PAGES)
+    screens = ROOT / "share" / "web" / "admin" / "js" / "screens"
+    assert sorted(name for _, name in hrefs) == sorted(p.stem for p in screens.glob("*.js"))
+
+
+def test_state_changes_need_json(dash: RunningServer, admin: httpx.Client) -> None:
+    """A cross-site form can only send form, multipart or text bodies: each is refused with 415."""
+    before = admin.get("/api/admin/serverconfig").json()["instanceDetails"]["name"]
+    form = admin.post("/api/admin/config/name", data={"value": "Hijacked"})
+    assert form.status_code == 415
+    assert form.json() == {"success": False, "message": (
+        'state-changing admin requests must be sent with Content-Type: application/json (a JSON body such as '
+        '{"value": ...})')}
+    text = admin.post("/api/admin/config/name", content=b'{"value": "Hijacked"}', headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415
+    bare = admin.post("/api/admin/config/name", content=b'{"value": "Hijacked"}')
+    assert bare.status_code == 415
+    assert admin.post("/api/admin/disconnect").status_code == 415  # no body is no exception
+    multipart = admin.post("/api/admin/chat/users/ipbans/create", files={"value": ("x", b"203.0.113.9")})
+    assert multipart.status_code == 415
+    assert admin.get("/api/admin/serverconfig").json()["instanceDetails"]["name"] == before
+    assert admin.get("/api/admin/chat/users/ipbans").json() == []
+    # Without credentials the answer is 401 as before, whatever the body.
+    assert httpx.post(f"{dash.base_url}/api/admin/config/name", data={"value": "x"}).status_code == 401
+    # JSON is accepted, with or without a charset.
+    done = admin.post("/api/admin/config/name", content=b'{"value": "Renamed"}',
+                      headers={"Content-Type": "application/json; charset=utf-8"})
+    assert done.json() == {"success": True, "message": "changed"}
+    admin.post("/api/admin/config/name", json={"value": before})
+    # The favicon is a form file in Owncast's admin: allowed, from this origin only.
+    ico = b"\x00\x00\x01\x00\x01\x00" + b"\x10" * 32
+    files = {"favicon": ("f.ico", ico, "image/x-icon")}
+    assert admin.post("/api/admin/config/favicon", files=files).status_code == 415
+    uploaded = admin.post("/api/admin/config/favicon", files=files, headers={"Origin": dash.base_url})
+    assert uploaded.json() == {"success": True, "message": "favicon updated"}
+    assert admin.delete("/api/admin/config/favicon", headers={"Content-Type": "application/json"}).status_code == 200
+
+
+def test_daemons_route(admin: httpx.Client) -> None:
+    daemons = admin.get("/api/admin/daemons").json()
+    names = [d["name"] for d in daemons]
+    assert names[:4] == ["serve", "ingest", "transcode", "chat"]
+    assert all(d["running"] and d["state"] == "running" and d["startedAt"] > 0 for d in daemons[:4])
+    assert set(daemons[0]) == {"name", "running", "state", "restarts", "startedAt"}

@@ -1,0 +1,77 @@
+"""Every screen in headless chromium at 1280 and 375 px: it loads, says what it is, logs no error.
+
+Screenshots go to test-artifacts/dashboard/<page>-<width>.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from owncast_cli.serve.dashboard import PAGES
+from tests.conftest import RunningServer
+from tests.dashboard.conftest import admin_page, open_screen, screen_name, shoot
+from tests.serve import cdp
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
+
+
+async def test_every_screen_loads_without_errors(dash: RunningServer) -> None:
+    base = dash.base_url
+    async with cdp.browser() as new_page, admin_page(new_page) as page:
+        for width, height in ((1280, 900), (375, 812)):
+            await page.viewport(width, height)
+            for path in PAGES:
+                page.console.clear()
+                screen = await open_screen(page, base + path)
+                link = await page.evaluate(f"document.querySelector('#nav a[href=\"{path}\"]').dataset.screen")
+                assert screen == link, path
+                heading = await page.evaluate("document.querySelector('main h1').textContent")
+                assert heading == await page.evaluate(f"document.querySelector('#nav a[href=\"{path}\"]').textContent")
+                assert await page.evaluate("document.querySelector('#nav a[aria-current=page]').getAttribute('href')") == path
+                assert not await page.evaluate("!!document.querySelector('main .message.error')"), path
+                assert page.console == [], (path, page.console)
+                if width == 375:
+                    assert await page.evaluate("document.documentElement.scrollWidth") <= 375, path
+                await shoot(page, f"{screen_name(path)}-{width}")
+
+
+async def test_navigation_without_reload_and_keyboard_menu(dash: RunningServer) -> None:
+    async with cdp.browser() as new_page, admin_page(new_page) as page:
+        await page.viewport(375, 812)
+        await open_screen(page, dash.base_url + "/admin/")
+        await page.evaluate("window.__same = true")
+        # The menu opens from its button, moves focus into the list, and a link changes the screen.
+        assert await page.evaluate("getComputedStyle(document.getElementById('nav')).display") == "none"
+        await page.evaluate("document.getElementById('menu').click()")
+        assert await page.evaluate("document.activeElement.getAttribute('href')") == "/admin/"
+        await page.evaluate("document.querySelector('#nav a[href=\"/admin/logs/\"]').click()")
+        await page.wait_for("document.getElementById('screen').dataset.ready === 'logs'")
+        assert await page.evaluate("location.pathname") == "/admin/logs/"
+        assert await page.evaluate("getComputedStyle(document.getElementById('nav')).display") == "none"
+        await page.evaluate("history.back()")
+        await page.wait_for("document.getElementById('screen').dataset.ready === 'home'")
+        assert await page.evaluate("window.__same === true")
+        assert page.console == [], page.console
+
+
+async def test_without_credentials_the_dashboard_is_not_shown(dash: RunningServer) -> None:
+    async with cdp.browser() as new_page, admin_page(new_page, signed_in=False) as page:
+        await page.goto(dash.base_url + "/admin/config/server/")
+        assert await page.evaluate("document.getElementById('nav')") is None
+        assert await page.evaluate("document.getElementById('screen')") is None
+    assert httpx.get(dash.base_url + "/api/admin/serverconfig").status_code == 401
+
+
+async def test_unreachable_banner(dash: RunningServer) -> None:
+    """When the API stops answering the header says so, and the banner goes once it is back."""
+    async with cdp.browser() as new_page, admin_page(new_page) as page:
+        await open_screen(page, dash.base_url + "/admin/")
+        assert await page.evaluate("document.getElementById('unreachable').hidden")
+        await page.send("Network.emulateNetworkConditions", offline=True, latency=0, downloadThroughput=-1,
+                        uploadThroughput=-1)
+        await page.wait_for("!document.getElementById('unreachable').hidden", timeout=15)
+        await shoot(page, "unreachable-banner")
+        await page.send("Network.emulateNetworkConditions", offline=False, latency=0, downloadThroughput=-1,
+                        uploadThroughput=-1)
+        await page.wait_for("document.getElementById('unreachable').hidden", timeout=15)
