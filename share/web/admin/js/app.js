@@ -151,5 +151,6 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', () => show(location.pathname, true));
 
 refreshStatus();
+document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshStatus(); });
 setInterval(() => { if (!document.hidden) refreshStatus(); }, STATUS_EVERY_MS);
 show(location.pathname, false);

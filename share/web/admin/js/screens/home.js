@@ -4,7 +4,7 @@ import {get, serverConfig} from '../api.js';
 import {variantName} from '../video.js';
 
 function stat(label, value) {
-  return h('div', {class: 'stat'}, h('span', {class: 'stat-label', text: label}), h('strong', {class: 'stat-value', text: value}));
+  return h('div', {class: 'stat', 'data-stat': label}, h('span', {class: 'stat-label', text: label}), h('strong', {class: 'stat-value', text: value}));
 }
 
 function copyRow(label, value) {
