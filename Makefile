@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test-deps check test bench clean web-vendor
 
-# Browser libraries for the viewer page come from the npm registry at install time (not committed).
+# Browser libraries for the viewer page (hls.js) and the admin dashboard's charts (uPlot) come from
+# the npm registry at install time (not committed). One npm command for all: with --no-save, npm
+# removes what a later command does not name.
+WEB_VENDOR := hls.js@1 uplot@1
 web-vendor:
-	test -f share/web/vendor/node_modules/hls.js/dist/hls.min.js || npm install --no-save --no-audit --no-fund --prefix share/web/vendor hls.js@1
+	test -f share/web/vendor/node_modules/hls.js/dist/hls.min.js -a -f share/web/vendor/node_modules/uplot/dist/uPlot.esm.js \
+		|| npm install --no-save --no-audit --no-fund --prefix share/web/vendor $(WEB_VENDOR)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

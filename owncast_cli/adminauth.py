@@ -16,11 +16,12 @@ app, so a request is checked the same way whichever daemon answers it.
   verified in this process.
 - A request whose ``Origin`` is not this server is refused with 403 (Owncast's newer rule against
   cross-site requests from a browser holding cached Basic credentials).
-- A state-changing admin request (POST, PUT, PATCH, DELETE) must say ``Content-Type:
-  application/json``, or it is refused with 415: an HTML form on another site can only send
-  form-encoded, multipart or plain-text bodies, so it cannot change anything even where a browser
-  sends no ``Origin``. The one exception is the favicon, which Owncast's admin uploads as a form
-  file; that request must then carry this server's ``Origin``.
+- An admin POST must say ``Content-Type: application/json``, or it is refused with 415: an HTML
+  form on another site can only send form-encoded, multipart or plain-text bodies, so it cannot
+  change anything even where a browser sends no ``Origin``. (PUT, PATCH and DELETE cannot be sent
+  cross-site without a CORS preflight, which this server never grants.) The one exception is the
+  favicon, which Owncast's admin uploads as a form file; that request must then carry this
+  server's ``Origin``.
 - The admin dashboard's pages under ``/admin/`` need the same Basic credentials as the API.
 - Integrations: ``Authorization: Bearer <token>`` of an API user (``users.type = 'API'``) that is
   enabled and holds the route's scope; answers carry ``Access-Control-Allow-Origin: *``, OPTIONS
@@ -70,8 +71,8 @@ FAILURE_WINDOW: Final = 600.0
 MAX_WAITING: Final = 4
 #: bcrypt checks running at once across all addresses (each takes a core for ~0.2 s).
 BCRYPT_THREADS: Final = 2
-#: Methods that change something: they must send JSON (see the module docstring).
-STATE_CHANGING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The one state-changing method a cross-site form or no-cors fetch can send: it must send JSON.
+STATE_CHANGING: Final = frozenset({"POST"})
 #: Owncast's admin uploads the favicon as a multipart form file.
 MULTIPART_ROUTES: Final = frozenset({"/api/admin/config/favicon"})
 JSON_REQUIRED: Final = ("state-changing admin requests must be sent with Content-Type: application/json "
@@ -106,14 +107,8 @@ def is_admin_path(path: str) -> bool:
 
 
 def content_type_allowed(method: str, path: str, content_type: str | None, origin: str | None) -> bool:
-    """Whether an admin request's Content-Type is one a cross-site HTML form cannot send.
-
-    Args:
-        method: the request method.
-        path: the request path.
-        content_type: the Content-Type header, or None.
-        origin: the Origin header (already checked to be this server when present), or None.
-    """
+    """Whether an admin request's Content-Type is one a cross-site HTML form cannot send
+    (``origin``: the Origin header, already checked to be this server when present)."""
     if method not in STATE_CHANGING or not path.startswith("/api/"):
         return True
     kind = (content_type or "").split(";", 1)[0].strip().lower()
@@ -321,14 +316,6 @@ def _text(body: str, status: int, headers: dict[str, str] | None = None) -> Any:
     return Response(body, status=status, mimetype="text/plain", headers=headers or {})
 
 
-def _json_refusal(message: str, status: int) -> Any:
-    from quart import jsonify
-
-    response = jsonify({"success": False, "message": message})
-    response.status_code = status
-    return response
-
-
 def install(app: Quart, db: Database, *, client_address: Callable[[], str],
             scheme: Callable[[], str], integration_scopes: Callable[[str, str], str | None]) -> AdminGate:
     """Guard ``/api/admin/*`` with Basic auth and integration routes with bearer scopes.
@@ -344,7 +331,7 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
     Returns:
         The gate (its failure counters are per app).
     """
-    from quart import g, request
+    from quart import g, jsonify, request
 
     gate = AdminGate(db)
 
@@ -377,7 +364,7 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
                 return await refuse("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
             if not content_type_allowed(request.method, path, request.headers.get("Content-Type"), origin):
                 await drain()
-                return _json_refusal(JSON_REQUIRED, 415)
+                return jsonify({"success": False, "message": JSON_REQUIRED}), 415
             return None
         scope = integration_scopes(request.method, path)
         if scope is None:

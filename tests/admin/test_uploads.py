@@ -109,7 +109,10 @@ def test_uploaded_images_are_served_sandboxed(admin_server: RunningServer, admin
 
 def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     ico = b"\x00\x00\x01\x00\x01\x00" + b"\x10" * 32
-    multipart = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", ico, "image/x-icon")})
+    # Owncast's admin sends a form file: allowed from this server's own origin only.
+    origin = {"Origin": admin_server.base_url}
+    multipart = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", ico, "image/x-icon")},
+                           headers=origin)
     assert multipart.json() == {"success": True, "message": "favicon updated"}
     assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == ico
     as_json = admin.post("/api/admin/config/favicon", json={"value": data_url(png())})
@@ -117,7 +120,8 @@ def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == png()
     refused = admin.post("/api/admin/config/favicon", json={"value": data_url(SVG)})
     assert refused.status_code == 400 and "PNG or ICO" in refused.json()["message"]
-    assert admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}).json()["message"] == "no file provided"
+    missing = admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}, headers=origin)
+    assert missing.json()["message"] == "no file provided"
     reset = admin.delete("/api/admin/config/favicon")
     assert reset.json() == {"success": True, "message": "favicon reset to default"}
     assert_valid(reset.json(), "/api/admin/config/favicon", "delete")
@@ -147,7 +151,7 @@ def test_webhooks_crud(admin: httpx.Client) -> None:
 
 
 def test_directory_and_followers(admin_server: RunningServer, admin: httpx.Client) -> None:
-    reset = admin.post("/api/admin/yp/reset")
+    reset = admin.post("/api/admin/yp/reset", json={})
     assert reset.json()["success"] is True
     assert_valid(reset.json(), "/api/admin/yp/reset", "post")
     followers = admin.get("/api/admin/followers").json()

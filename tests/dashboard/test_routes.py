@@ -87,7 +87,7 @@ def test_state_changes_need_json(dash: RunningServer, admin: httpx.Client) -> No
     assert admin.post("/api/admin/config/favicon", files=files).status_code == 415
     uploaded = admin.post("/api/admin/config/favicon", files=files, headers={"Origin": dash.base_url})
     assert uploaded.json() == {"success": True, "message": "favicon updated"}
-    assert admin.delete("/api/admin/config/favicon", headers={"Content-Type": "application/json"}).status_code == 200
+    assert admin.delete("/api/admin/config/favicon").status_code == 200
 
 
 def test_daemons_route(admin: httpx.Client) -> None:

@@ -86,6 +86,7 @@ titleForm.addEventListener('submit', async (event) => {
     await refreshStatus();
     titleMessage.textContent = 'Title updated.';
     titleMessage.className = 'message ok';
+    setTimeout(() => { if (titleMessage.textContent === 'Title updated.') titleMessage.textContent = ''; }, 5000);
   } catch (error) {
     titleMessage.textContent = error.message;
     titleMessage.className = 'message error';

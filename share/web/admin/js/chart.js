@@ -44,7 +44,14 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
     series: [{}, ...series.map((s, i) => ({label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true,
       value: (u, v) => (v === null || v === undefined ? '—' : `${Math.round(v * 100) / 100}${unit}`)}))],
     axes: [{}, {values: (u, ticks) => ticks.map((t) => `${t}${unit}`), size: 60}],
-    scales: {y: min === undefined ? {} : {range: (u, lo, hi) => [min, Math.max(hi, min + 1)]}},
+    scales: {
+      // At least the last hour up to now: a few samples alone would otherwise span years.
+      x: {time: true, range: (u, lo, hi) => {
+        const now = Date.now() / 1000;
+        return lo === null || lo === undefined ? [now - 3600, now] : [Math.min(lo, now - 3600), Math.max(hi, now)];
+      }},
+      y: min === undefined ? {} : {range: (u, lo, hi) => [min, Math.max(hi ?? min + 1, min + 1)]},
+    },
   }, data(series), box);
   const resize = () => plot.setSize({width: width(), height: 220});
   window.addEventListener('resize', resize);

@@ -32,7 +32,7 @@ function live(status) {
   return [
     h('div', {class: 'stats'},
       stat('Live for', since ? duration((Date.now() - since) / 1000) : '—'),
-      stat('Started', since ? when(status.broadcaster.time) : '—'),
+      stat('Started at', since ? new Date(since).toLocaleTimeString() : '—'),
       stat('Viewers', String(status.viewerCount)),
       stat('Peak this stream', String(status.sessionPeakViewerCount)),
       stat('Stream health', health ? `${health.healthPercentage}%` : '—')),
