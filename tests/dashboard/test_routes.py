@@ -96,3 +96,15 @@ def test_daemons_route(admin: httpx.Client) -> None:
     assert names[:4] == ["serve", "ingest", "transcode", "chat"]
     assert all(d["running"] and d["state"] == "running" and d["startedAt"] > 0 for d in daemons[:4])
     assert set(daemons[0]) == {"name", "running", "state", "restarts", "startedAt"}
+
+
+def test_every_config_setter_has_a_control() -> None:
+    """Every ``/api/admin/config/*`` setter of the admin API is named by a dashboard screen."""
+    from owncast_cli.serve.admin.config_setters import SETTERS
+
+    screens = ROOT / "share" / "web" / "admin" / "js"
+    text = "\n".join(path.read_text() for path in screens.rglob("*.js"))
+    missing = [path for path in SETTERS if f"'{path}'" not in text]
+    assert missing == []
+    for upload in ("logo", "favicon"):
+        assert f"imageUpload('{upload.title()}', '{upload}'" in text

@@ -36,7 +36,7 @@ async def test_every_screen_loads_without_errors(dash: RunningServer) -> None:
                 await shoot(page, f"{screen_name(path)}-{width}")
 
 
-async def test_navigation_without_reload_and_keyboard_menu(dash: RunningServer) -> None:
+async def test_navigation_without_reload_and_keyboard(dash: RunningServer, admin: httpx.Client) -> None:
     async with cdp.browser() as new_page, admin_page(new_page) as page:
         await page.viewport(375, 812)
         await open_screen(page, dash.base_url + "/admin/")
@@ -52,7 +52,26 @@ async def test_navigation_without_reload_and_keyboard_menu(dash: RunningServer) 
         await page.evaluate("history.back()")
         await page.wait_for("document.getElementById('screen').dataset.ready === 'home'")
         assert await page.evaluate("window.__same === true")
+        # The keyboard alone: type into a field, Enter saves it; the tabs follow the arrow keys.
+        await open_screen(page, dash.base_url + "/admin/config/general/")
+        await page.evaluate("document.querySelector('.field[data-path=name] input').select()")
+        await page.send("Input.insertText", text="Typed With Keys")
+        await key(page, "Enter")
+        await page.wait_for("document.querySelector('.field[data-path=name] .message.ok')")
+        assert admin.get("/api/admin/serverconfig").json()["instanceDetails"]["name"] == "Typed With Keys"
+        await open_screen(page, dash.base_url + "/admin/chat/users/")
+        await page.evaluate("document.getElementById('tab-connected').focus()")
+        await key(page, "ArrowRight")
+        await page.wait_for("document.activeElement.id === 'tab-all'")
+        assert await page.evaluate("document.getElementById('tab-all').getAttribute('aria-selected')") == "true"
         assert page.console == [], page.console
+
+
+async def key(page: cdp.Page, name: str) -> None:
+    codes = {"Enter": 13, "ArrowRight": 39}
+    for kind in ("rawKeyDown", "keyUp"):
+        await page.send("Input.dispatchKeyEvent", type=kind, key=name, code=name,
+                        windowsVirtualKeyCode=codes[name], nativeVirtualKeyCode=codes[name])
 
 
 async def test_without_credentials_the_dashboard_is_not_shown(dash: RunningServer) -> None:

@@ -43,7 +43,7 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
     width: width(), height: 220,
     series: [{}, ...series.map((s, i) => ({label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true,
       value: (u, v) => (v === null || v === undefined ? '—' : `${Math.round(v * 100) / 100}${unit}`)}))],
-    axes: [{}, {values: (u, ticks) => ticks.map((t) => `${t}${unit}`), size: 60}],
+    axes: [{}, {values: (u, ticks) => ticks.map((t) => `${t}${unit}`), size: 50 + 7 * unit.length}],
     scales: {
       // At least the last hour up to now: a few samples alone would otherwise span years.
       x: {time: true, range: (u, lo, hi) => {

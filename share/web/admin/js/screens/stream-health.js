@@ -26,6 +26,7 @@ export async function render(root, ctx) {
   const m = await get('/api/admin/metrics/video');
   const stat = (label, value) => h('div', {class: 'stat'}, h('span', {class: 'stat-label', text: label}), h('strong', {class: 'stat-value', text: value}));
   const tips = advice(m);
+  const reported = m.medianPlayerBitrate.length || m.medianLatency.length || m.errors.length;
   root.append(
     h('p', {class: 'intro', text: `Only Owncast's web player reports these (not VLC or TVs). ${m.representation}% of current viewers are reporting.`}),
     h('div', {class: 'stats'},
@@ -34,7 +35,8 @@ export async function render(root, ctx) {
       stat('Recent playback errors', round(last(m.errors), 0))),
     h('section', {class: 'card'}, h('h2', {text: 'Advice'}), tips.length
       ? h('ul', {class: 'advice'}, tips.map((t) => h('li', {text: t})))
-      : h('p', {text: 'Nothing to fix: viewers play your stream smoothly, as far as their players report.'})));
+      : h('p', {text: reported ? 'Nothing to fix: viewers play your stream smoothly, as far as their players report.'
+        : 'No player has reported yet: this fills in while people watch in the web player.'})));
   const card = h('section', {class: 'card'});
   root.append(card);
   const flat = (value) => m.maximumSegmentDownloadDuration.map((p) => ({time: p.time, value}));
