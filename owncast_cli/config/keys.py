@@ -65,6 +65,18 @@ def _networks(value: Any) -> list[str]:
     return items
 
 
+def _outbound_hosts(value: Any) -> list[str]:
+    """Hosts, IP addresses or CIDR blocks outbound requests may reach despite the SSRF guard."""
+    from owncast_cli.outbound.guard import Allowlist
+
+    items = v.string_list(max_items=100, max_len=253)(value)
+    try:
+        Allowlist.parse(items)
+    except ValueError as exc:
+        raise v.ConfigValueError(f'a JSON list of host names, IP addresses or CIDR blocks, e.g. ["127.0.0.1","hooks.lan"] ({exc})') from None
+    return items
+
+
 def _keys(*keys: ConfigKey) -> dict[str, ConfigKey]:
     return {k.name: k for k in keys}
 
@@ -97,6 +109,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
     ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured.", hint=STRINGS),
+    ConfigKey("outbound_allowed_hosts", J, [], _outbound_hosts, "Hosts, IPs or CIDR blocks that webhooks, federation and sign-in may reach although they are loopback, private, link-local or metadata addresses.", hint=STRINGS),
     ConfigKey("http_idle_timeout_seconds", N, 30.0, v.number(1, 3600), "An HTTP keep-alive connection idle this long is closed; a request head must arrive within this (at most 10 s).", live=False),
     ConfigKey("http_max_connections", I, 0, v.integer(0, 10_000_000), "Most HTTP connections at once (websockets included); 0 derives it from the open-file limit minus http_fd_reserve.", live=False),
     ConfigKey("http_max_connections_per_address", I, 256, v.integer(0, 10_000_000), "Most HTTP connections from one client address (IPv6: one /64; trusted proxies, 127.0.0.1 and ::1 exempt); 0 for no cap.", live=False),

@@ -40,6 +40,7 @@ class ConfigValues:
     http_port_number: int
     http_listen_address: str
     trusted_proxies: list[str]
+    outbound_allowed_hosts: list[str]
     http_idle_timeout_seconds: float
     http_max_connections: int
     http_max_connections_per_address: int

@@ -37,6 +37,7 @@ SAMPLES: dict[str, tuple[Any, Any]] = {
     "http_port_number": (8081, 70000),
     "http_listen_address": ("127.0.0.1", "localhost"),
     "trusted_proxies": (["127.0.0.1", "10.0.0.0/8"], ["not-an-address"]),
+    "outbound_allowed_hosts": (["127.0.0.1", "hooks.lan", "10.0.0.0/8"], ["not a host"]),
     "http_idle_timeout_seconds": (5.0, 0),
     "http_max_connections": (5000, -1),
     "http_max_connections_per_address": (64, -1),
