@@ -75,7 +75,7 @@ BCRYPT_THREADS: Final = 2
 STATE_CHANGING: Final = frozenset({"POST"})
 #: Owncast's admin uploads the favicon as a multipart form file.
 MULTIPART_ROUTES: Final = frozenset({"/api/admin/config/favicon"})
-JSON_REQUIRED: Final = ("state-changing admin requests must be sent with Content-Type: application/json "
+JSON_REQUIRED: Final = ("admin POST requests must be sent with Content-Type: application/json "
                         "(a JSON body such as {\"value\": ...})")
 ADMIN_CORS_HEADERS: Final = {
     "Access-Control-Allow-Headers": f"Origin, X-Requested-With, Content-Type, Accept, Authorization, {CSRF_HEADER}",

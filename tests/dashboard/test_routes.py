@@ -63,7 +63,7 @@ def test_state_changes_need_json(dash: RunningServer, admin: httpx.Client) -> No
     form = admin.post("/api/admin/config/name", data={"value": "Hijacked"})
     assert form.status_code == 415
     assert form.json() == {"success": False, "message": (
-        'state-changing admin requests must be sent with Content-Type: application/json (a JSON body such as '
+        'admin POST requests must be sent with Content-Type: application/json (a JSON body such as '
         '{"value": ...})')}
     text = admin.post("/api/admin/config/name", content=b'{"value": "Hijacked"}', headers={"Content-Type": "text/plain"})
     assert text.status_code == 415

@@ -56,7 +56,6 @@ export async function request(method, path, body) {
 
 export const get = (path) => request('GET', path);
 export const post = (path, body) => request('POST', path, body);
-export const del = (path, body) => request('DELETE', path, body);
 
 /** POST {value} to /api/admin/config/<path>: Owncast's setter shape. */
 export const setConfig = (path, value) => post(`/api/admin/config/${path}`, {value});

@@ -2,11 +2,6 @@
 import {h} from './dom.js';
 import {daemonRunning} from './api.js';
 
-export const START = {
-  federate: 'owncast federate (or owncast run-all, which starts every daemon)',
-  notify: 'owncast notify (or owncast run-all, which starts every daemon)',
-};
-
 /** The notice for a daemon that does not run, or null when it runs. */
 export async function daemonNotice(name, what) {
   const running = await daemonRunning(name).catch(() => false);
@@ -16,7 +11,8 @@ export async function daemonNotice(name, what) {
 export function notRunning(name, what) {
   return h('div', {class: 'notice', role: 'note', 'data-daemon': name},
     h('strong', {text: `The ${name} daemon is not running. `}),
-    `${what} Start it with `, h('code', {text: START[name] || `owncast ${name}`}), '.');
+    `${what} Start it with `, h('code', {text: `owncast ${name}`}), ' (or ', h('code', {text: 'owncast run-all'}),
+    ', which starts every daemon).');
 }
 
 /** Whether an API error means "this daemon does not answer" (503 from serve, or 404 before it exists). */

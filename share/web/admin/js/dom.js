@@ -97,3 +97,13 @@ export async function copy(text, input) {
     return false;
   }
 }
+
+/** A file as a data: URL (the admin API takes uploads as JSON). */
+export function dataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(new Error('the file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}

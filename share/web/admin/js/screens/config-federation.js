@@ -1,5 +1,4 @@
 // Config → Social: the fediverse account of this server.
-import {h} from '../dom.js';
 import {serverConfig} from '../api.js';
 import {fieldSection} from '../fields.js';
 import {daemonNotice} from '../daemons.js';

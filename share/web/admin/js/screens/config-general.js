@@ -1,5 +1,5 @@
 // Config → General: the server's name, description, pages, directory, social links and appearance.
-import {h, uid, messageLine, safeUrl} from '../dom.js';
+import {h, uid, messageLine, safeUrl, dataUrl} from '../dom.js';
 import {serverConfig, setConfig, post} from '../api.js';
 import {fieldSection, section} from '../fields.js';
 
@@ -38,15 +38,6 @@ const COLOURS = [
   ['theme-color-palette-0', 'Header'], ['theme-color-components-text-on-dark', 'Text on dark'],
 ];
 
-function readFile(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(new Error('the file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
-
 function imageUpload(label, path, help) {
   const id = uid('img');
   const input = h('input', {id, type: 'file', accept: 'image/png,image/jpeg,image/gif,image/svg+xml,image/webp,image/x-icon'});
@@ -56,7 +47,7 @@ function imageUpload(label, path, help) {
     if (!file) return;
     said.show('Uploading…', 'pending');
     try {
-      await post(`/api/admin/config/${path}`, {value: await readFile(file)});
+      await post(`/api/admin/config/${path}`, {value: await dataUrl(file)});
       said.show('Uploaded.', 'ok');
       for (const img of document.querySelectorAll('img[src^="/logo"]')) img.src = `/logo?${Date.now()}`;
     } catch (error) {

@@ -1,15 +1,6 @@
 // Chat → Emojis: upload and delete custom emoji.
-import {h, uid, messageLine} from '../dom.js';
+import {h, uid, messageLine, dataUrl} from '../dom.js';
 import {get, post} from '../api.js';
-
-function readFile(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(new Error('the file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
 
 export async function render(root) {
   const said = messageLine();
@@ -42,7 +33,7 @@ export async function render(root) {
     if (!file.files[0]) { said.show('Choose an image first.', 'error'); return; }
     said.show('Uploading…', 'pending');
     try {
-      said.show((await post('/api/admin/emoji/upload', {name: name.value.trim(), data: await readFile(file.files[0])})).message, 'ok');
+      said.show((await post('/api/admin/emoji/upload', {name: name.value.trim(), data: await dataUrl(file.files[0])})).message, 'ok');
       name.value = '';
       file.value = '';
       await load();
