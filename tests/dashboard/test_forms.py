@@ -93,6 +93,13 @@ async def test_config_fields_save_and_refuse(dash: RunningServer, admin: httpx.C
         assert config(admin)["instanceDetails"]["tags"] == ["music", "games", "art"]
         assert await form.save_field("autoplay", "always") == ("message ok", "Saved.")
         assert config(admin)["instanceDetails"]["autoplay"] == "always"
+        # Page content: saved as Markdown, previewed as the public API's sanitised HTML.
+        markdown = "Hello **viewers** <img src=x onerror=alert(1)> <script>alert(2)</script>"
+        assert await form.save_field("pagecontent", markdown) == ("message ok", "Saved.")
+        assert config(admin)["instanceDetails"]["extraPageContent"] == markdown
+        await page.wait_for("document.querySelector('#page-preview strong')")
+        assert await page.evaluate("document.querySelector('#page-preview strong').textContent") == "viewers"
+        assert await page.evaluate("document.querySelectorAll('#page-preview script, #page-preview [onerror]').length") == 0
         await form.click('.field[data-path="nsfw"] input')
         assert await form.message('.field[data-path="nsfw"]') == ("message ok", "Saved.")
         assert config(admin)["instanceDetails"]["nsfw"] is True

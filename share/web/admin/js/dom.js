@@ -107,3 +107,33 @@ export function dataUrl(file) {
     reader.readAsDataURL(file);
   });
 }
+
+const MEDIA = 'video, audio, iframe, object, embed';
+
+/**
+ * HTML the server already sanitised (the page content of /api/config), shown in the dashboard.
+ * Parsed inert; scripts and styles dropped, embedded media replaced by a note (this page's CSP
+ * loads none), style and event attributes removed, then imported as nodes.
+ */
+export function sanitisedHtml(html) {
+  // Style attributes go before parsing: parsing one counts as applying it under this page's CSP
+  // (style-src 'self'), even in an inert document. The sanitiser's output quotes every attribute.
+  const unstyled = String(html ?? '').replace(/\sstyle\s*=\s*("[^"]*"|'[^']*')/gi, '');
+  const doc = new DOMParser().parseFromString(unstyled, 'text/html');
+  for (const el of doc.body.querySelectorAll('script, style, link, meta')) el.remove();
+  for (const el of doc.body.querySelectorAll(MEDIA)) {
+    el.replaceWith(doc.createTextNode(`[${el.tagName.toLowerCase()}: shown on the viewer page]`));
+  }
+  for (const el of doc.body.querySelectorAll('*')) {
+    for (const attr of [...el.attributes]) {
+      // Only absolute http(s) links and images: a relative one would resolve under /admin/.
+      const url = attr.name === 'href' || attr.name === 'src' || attr.name === 'srcset';
+      const absolute = /^https?:\/\//i.test(attr.value);
+      if (attr.name === 'style' || attr.name.startsWith('on') || (url && !absolute)) el.removeAttribute(attr.name);
+    }
+    if (el.tagName === 'A') { el.setAttribute('target', '_blank'); el.setAttribute('rel', 'noopener noreferrer'); }
+  }
+  const fragment = document.createDocumentFragment();
+  for (const node of [...doc.body.childNodes]) fragment.append(document.importNode(node, true));
+  return fragment;
+}

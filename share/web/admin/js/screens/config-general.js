@@ -1,6 +1,6 @@
 // Config → General: the server's name, description, pages, directory, social links and appearance.
-import {h, uid, messageLine, safeUrl, dataUrl} from '../dom.js';
-import {serverConfig, setConfig, post} from '../api.js';
+import {h, uid, messageLine, safeUrl, dataUrl, sanitisedHtml} from '../dom.js';
+import {get, serverConfig, setConfig, post} from '../api.js';
 import {fieldSection, section} from '../fields.js';
 
 const d = (c) => c.instanceDetails;
@@ -23,9 +23,15 @@ const DIRECTORY = [
   {path: 'directoryenabled', label: 'List this server in the Owncast Directory', kind: 'toggle', get: (c) => c.yp.enabled,
     help: 'Needs the server URL above. The directory shows your name, title, tags and thumbnail.'},
 ];
+const preview = h('div', {class: 'page-preview', id: 'page-preview'});
+async function showPreview() {
+  // The public API's rendering, after the server's sanitiser: what viewers will get.
+  const config = await get('/api/config').catch(() => null);
+  preview.replaceChildren(config ? sanitisedHtml(config.extraPageContent) : h('p', {class: 'empty', text: 'No preview.'}));
+}
 const PAGE = [
   {path: 'pagecontent', label: 'Page content (Markdown)', kind: 'textarea', rows: 10, get: (c) => d(c).extraPageContent,
-    help: 'Shown under the player. Rendered as sanitised HTML on the viewer page.'},
+    help: 'Shown under the player. Rendered as sanitised HTML on the viewer page.', onSaved: showPreview},
 ];
 const APPEARANCE = [
   {path: 'customstyles', label: 'Custom CSS', kind: 'textarea', rows: 6, get: (c) => d(c).customStyles,
@@ -125,6 +131,7 @@ function colours(config) {
 
 export async function render(root) {
   const config = await serverConfig();
+  await showPreview();
   root.append(
     fieldSection('Server details', config, DETAILS),
     section('Logo and icon',
@@ -133,6 +140,7 @@ export async function render(root) {
     fieldSection('Owncast Directory', config, DIRECTORY),
     socialHandles(config),
     fieldSection('Page content', config, PAGE),
+    section('Page content preview', preview),
     colours(config),
     fieldSection('Custom code', config, APPEARANCE));
 }
