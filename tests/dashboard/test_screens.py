@@ -17,6 +17,8 @@ from tests.conftest import RunningServer
 from tests.dashboard.conftest import admin_page, open_screen, screen_name, shoot
 from tests.serve import cdp
 
+#: Screens with charts, and how many.
+CHARTS = {"viewers": 1, "hardware": 3, "stream-health": 4}
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(cdp.CHROMIUM is None, reason="needs chromium (make test installs it)")]
 
 
@@ -35,6 +37,8 @@ async def test_every_screen_loads_without_errors(dash: RunningServer) -> None:
                 assert await page.evaluate("document.querySelector('#nav a[aria-current=page]').getAttribute('href')") == path
                 assert not await page.evaluate("!!document.querySelector('main .message.error')"), path
                 assert page.console == [], (path, page.console)
+                if screen in CHARTS:  # uPlot (from npm) drew them
+                    assert await page.evaluate("document.querySelectorAll('.uplot canvas').length") == CHARTS[screen]
                 if width == 375:
                     assert await page.evaluate("document.documentElement.scrollWidth") <= 375, path
                 await shoot(page, f"{screen_name(path)}-{width}")
