@@ -60,10 +60,15 @@ async def test_streamer_journey(dash: RunningServer, admin: httpx.Client) -> Non
             await form.click("#add-stream-key button")
             await page.wait_for(f"document.body.innerText.includes({json.dumps(key)})")
 
+            # The log screen follows live: the stream's start shows up without a reload.
+            await page.evaluate("document.querySelector('#nav a[href=\"/admin/logs/\"]').click()")
+            await page.wait_for("document.getElementById('screen').dataset.ready === 'logs'")
             publish = subprocess.Popen(
                 [*OWNCAST, "publish-test", "--datadir", str(dash.datadir), "--streamkey", key,
                  "--size", "320x240", "--fps", "15", "--bitrate", "300"],
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            await page.wait_for("[...document.querySelectorAll('table.logs td')].some(td => "
+                                "/stream \\S+ started/.test(td.textContent))", timeout=30)
             await page.evaluate("document.querySelector('#nav a[href=\"/admin/\"]').click()")
             await page.wait_for(ONLINE, timeout=30)
             inbound = await page.evaluate("document.getElementById('inbound').innerText")
