@@ -39,7 +39,9 @@ export async function request(method, path, body) {
   }
   let response;
   try {
-    response = await fetch(path, init);
+    // Absolute from location.origin: a page opened as http://admin:pw@host/admin/ keeps those
+    // credentials in its base URL, and fetch refuses any URL that carries credentials.
+    response = await fetch(new URL(path, location.origin), init);
   } catch {
     setReachable(false);
     throw new ApiError(NETWORK, 0, null);
