@@ -239,6 +239,21 @@ async def test_chat_integrations_and_notifications(dash: RunningServer, admin: h
         assert kind == "message error" and "webhook" in text, text
         assert config(admin)["notifications"]["discord"]["enabled"] is False
 
+        await open_screen(page, base + "/admin/chat/users/")
+        await form.click("#tab-ips")
+        await page.wait_for("document.querySelector('input[aria-label=\"IP address to ban\"]')")
+        await form.fill("input[aria-label='IP address to ban']", "not an address")
+        await form.click("#users-panel form button")
+        await page.wait_for("document.querySelector('.screen .message.error')")
+        assert admin.get("/api/admin/chat/users/ipbans").json() == []
+        await form.fill("input[aria-label='IP address to ban']", "203.0.113.7")
+        await form.click("#users-panel form button")
+        await page.wait_for("document.querySelector('button[aria-label=\"Unban 203.0.113.7\"]')")
+        assert [b["ipAddress"] for b in admin.get("/api/admin/chat/users/ipbans").json()] == ["203.0.113.7"]
+        await form.click("button[aria-label='Unban 203.0.113.7']")
+        await page.wait_for("!document.querySelector('button[aria-label=\"Unban 203.0.113.7\"]')")
+        assert admin.get("/api/admin/chat/users/ipbans").json() == []
+
         await open_screen(page, base + "/admin/chat/emojis/")
         await page.evaluate(f"""(() => {{ const bytes = Uint8Array.from(atob('{PNG}'), c => c.charCodeAt(0));
             const dt = new DataTransfer(); dt.items.add(new File([bytes], 'dashdot.png', {{type: 'image/png'}}));
