@@ -28,6 +28,8 @@ test-deps: $(BIN)/python web-vendor
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	# The media tests run against every ffmpeg present: the bundled one and Debian's.
 	test -x /usr/bin/ffmpeg || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ffmpeg)
+	# The doctor's proxy tests run Debian's nginx as a reverse proxy in front of the server.
+	test -x /usr/sbin/nginx || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx)
 
 # Lint and type checks first (a few seconds), then the suite.
 check: test-deps

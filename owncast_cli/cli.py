@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "status": "owncast_cli.commands.status_cmd:status_command",
     "backup": "owncast_cli.commands.backup_cmd:backup_command",
     "restore": "owncast_cli.commands.backup_cmd:restore_command",
+    "doctor": "owncast_cli.commands.doctor_cmd:doctor_command",
 }
 
 

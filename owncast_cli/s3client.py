@@ -1,9 +1,26 @@
-"""An S3-compatible client and plain-words errors, shared by transcode's storage and the admin's test."""
+"""S3-compatible storage clients shared by transcode (uploads) and the doctor (a test object)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
+
+#: The ACL uploads carry unless ``s3_storage_config.acl`` names another (Owncast's default).
+DEFAULT_ACL: Final = "public-read"
+
+
+def object_prefix(path_prefix: str) -> str:
+    """``[pathPrefix/]hls/``: where the HLS tree lives in the bucket."""
+    prefix = path_prefix.strip("/")
+    return f"{prefix}/hls/" if prefix else "hls/"
+
+
+def serving_base_url(config: Mapping[str, Any], video_serving_endpoint: str = "") -> str:
+    """Where viewers fetch the bucket's HLS tree (Owncast: the serving endpoint, else endpoint/bucket)."""
+    base = video_serving_endpoint or str(config.get("servingEndpoint") or "")
+    if not base:
+        base = f"{str(config['endpoint']).rstrip('/')}/{config['bucket']}"
+    return f"{base.rstrip('/')}/{object_prefix(str(config.get('pathPrefix') or ''))}"
 
 
 def describe_error(exc: BaseException, config: Mapping[str, Any]) -> str:

@@ -23,6 +23,7 @@ def register(app: QuartTrio, svc: Services) -> None:
     from owncast_cli.serve.admin import (
         config_setters,
         dashboard_support,
+        doctor,
         federation,
         integrations,
         logs,
@@ -40,6 +41,6 @@ def register(app: QuartTrio, svc: Services) -> None:
         integration_scopes=integrations.scope_for,
     )
     logs.install_handler()
-    for module in (status, config_setters, dashboard_support, integrations, logs, metrics, prometheus, uploads,
-                   webhooks, federation):
+    for module in (status, config_setters, dashboard_support, doctor, integrations, logs, metrics, prometheus,
+                   uploads, webhooks, federation):
         module.register(app, svc)

@@ -12,7 +12,7 @@ from typing import Any, Final
 import trio
 
 from owncast_cli.protocols.hls import MediaPlaylist, rewrite_master_urls
-from owncast_cli.s3client import describe_error, make_client
+from owncast_cli.s3client import DEFAULT_ACL, describe_error, make_client, object_prefix, serving_base_url
 from owncast_cli.transcode.offline import OfflineClip
 from owncast_cli.transcode.playlists import SegmentWindow, clear_hls_dir, master_playlist, remove_files, write_atomic
 from owncast_cli.transcode.storage.base import (
@@ -35,23 +35,8 @@ ATTEMPTS: Final = 4
 SLOW_UPLOAD_SHARE: Final = 0.9
 SLOW_WARNING_EVERY_SECONDS: Final = 60.0
 _UPLOAD_SAMPLES: Final = 10
-DEFAULT_ACL: Final = "public-read"
 
 Warn = Callable[[str], None]
-
-
-def object_prefix(path_prefix: str) -> str:
-    """``[pathPrefix/]hls/``: where the HLS tree lives in the bucket."""
-    prefix = path_prefix.strip("/")
-    return f"{prefix}/hls/" if prefix else "hls/"
-
-
-def serving_base_url(config: Mapping[str, Any], video_serving_endpoint: str = "") -> str:
-    """Where viewers fetch the bucket's HLS tree (Owncast: the serving endpoint, else endpoint/bucket)."""
-    base = video_serving_endpoint or str(config.get("servingEndpoint") or "")
-    if not base:
-        base = f"{str(config['endpoint']).rstrip('/')}/{config['bucket']}"
-    return f"{base.rstrip('/')}/{object_prefix(str(config.get('pathPrefix') or ''))}"
 
 
 class S3Storage:
