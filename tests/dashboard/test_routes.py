@@ -95,7 +95,8 @@ def test_daemons_route(admin: httpx.Client) -> None:
     names = [d["name"] for d in daemons]
     assert names[:4] == ["serve", "ingest", "transcode", "chat"]
     assert all(d["running"] and d["state"] == "running" and d["startedAt"] > 0 for d in daemons[:4])
-    assert set(daemons[0]) == {"name", "running", "state", "restarts", "startedAt"}
+    assert set(daemons[0]) == {"name", "running", "state", "restarts", "startedAt", "detail"}
+    assert daemons[1]["detail"].startswith("rtmp://")  # ingest says where it listens
 
 
 def test_every_config_setter_has_a_control() -> None:

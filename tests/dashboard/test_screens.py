@@ -127,3 +127,24 @@ async def test_federation_screens_when_federate_runs(dash: RunningServer) -> Non
         with db:
             db.execute("DELETE FROM daemons WHERE name = 'federate'")
         db.close()
+
+
+async def test_home_rtmp_url_and_server_checks(dash: RunningServer) -> None:
+    """Home names the real RTMP port; "Run server checks" shows the doctor's findings, worst first."""
+    async with cdp.browser() as new_page, admin_page(new_page) as page:
+        await page.viewport(1280, 900)
+        await open_screen(page, dash.base_url + "/admin/")
+        # The RTMP URL to copy names the port ingest listens on (--rtmpport 0 here), not the config's.
+        shown = await page.evaluate("document.querySelector('input[aria-label=\"Server (RTMP URL)\"]').value")
+        assert shown == f"rtmp://127.0.0.1:{dash.rtmp_port}/live"
+        await page.evaluate("[...document.querySelectorAll('button')].find(b => b.textContent === 'Run server checks').click()")
+        await page.wait_for("document.querySelector('#doctor-results table')", timeout=90)
+        results = await page.evaluate("[...document.querySelectorAll('#doctor-results tbody tr')]"
+                                      ".map(tr => [tr.cells[0].textContent, tr.cells[1].textContent])")
+        assert results and all(status in ("failed", "warning", "passed") for _, status in results)
+        order = {"failed": 0, "warning": 1, "passed": 2}
+        assert [order[s] for _, s in results] == sorted(order[s] for _, s in results)
+        # The default admin password is what the doctor's security family warns about.
+        assert any(check.startswith("security.") and status != "passed" for check, status in results), results
+        await shoot(page, "home-server-checks-1280")
+        assert page.console == [], page.console

@@ -1,8 +1,10 @@
 """Two admin routes of ours that Owncast lacks, for the dashboard: which daemons run, and an S3 test.
 
-- ``GET /api/admin/daemons``: ``[{"name", "running", "state", "restarts", "startedAt"}]`` for every
-  daemon this build knows and every one that ever recorded itself, so the federation and
-  notification screens can say "not running, start it with ``owncast federate``" instead of failing.
+- ``GET /api/admin/daemons``: ``[{"name", "running", "state", "restarts", "startedAt", "detail"}]``
+  for every daemon this build knows and every one that ever recorded itself, so the federation and
+  notification screens can say "not running, start it with ``owncast federate``" instead of failing
+  (``detail``: what a running daemon reported when it bound, e.g. ingest's RTMP URL, which Home
+  shows even when ``--rtmpport`` overrides the configured port).
 - ``POST /api/admin/s3/test``: takes an S3 config object (the form's values, unsaved; fields left
   out come from the stored config), checks the bucket, writes and deletes a small object, and
   answers ``{"success", "message"}`` with the failure in plain words.
@@ -42,6 +44,7 @@ def daemon_states(records: list[Any], known: list[str]) -> list[dict[str, Any]]:
             "state": record.shown_state if record else "never started",
             "restarts": record.restarts if record else 0,
             "startedAt": record.started_at if record and running else None,
+            "detail": record.detail if record and running else "",
         })
     return out
 

@@ -49,9 +49,17 @@ function live(status) {
   ];
 }
 
-function offline(config) {
+/** The RTMP port ingest listens on (it may differ from the config under --rtmpport). */
+async function rtmpPort(config) {
+  const daemons = await get('/api/admin/daemons').catch(() => []);
+  const ingest = daemons.find((d) => d.name === 'ingest' && d.running);
+  const match = ingest && /^rtmp:\/\/[^,\s]*:(\d+)/.exec(ingest.detail); // "rtmp://0.0.0.0:1935, unix:…"
+  return match ? Number(match[1]) : config.rtmpServerPort;
+}
+
+function offline(config, port) {
   const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
-  const url = `rtmp://${host}:${config.rtmpServerPort}/live`;
+  const url = `rtmp://${host}:${port}/live`;
   const key = (config.streamKeys[0] && config.streamKeys[0].key) || '';
   return [
     h('section', {class: 'card offline'},
@@ -71,19 +79,51 @@ function offline(config) {
   ];
 }
 
+const ORDER = {failed: 0, warning: 1, passed: 2, skipped: 3};
+
+/** The doctor's checks (GET /api/admin/doctor), run when the admin asks: they take a while. */
+function checks() {
+  const said = messageLine();
+  const results = h('div', {id: 'doctor-results'});
+  const button = h('button', {type: 'button', class: 'secondary', text: 'Run server checks'});
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    said.show('Checking ports, ffmpeg, disk, storage, TLS… (up to 30 s)', 'pending');
+    try {
+      const report = await get('/api/admin/doctor');
+      const s = report.summary;
+      said.show(`${s.failed} failed, ${s.warning} warnings, ${s.passed} passed (${report.seconds} s).`, report.ok ? 'ok' : 'error');
+      const rows = report.checks.filter((c) => c.status !== 'skipped').sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+      results.replaceChildren(table([
+        {label: 'Check', cell: (c) => c.check},
+        {label: 'Result', cell: (c) => h('span', {class: `check-${c.status}`, text: c.status})},
+        {label: 'Seen', cell: (c) => c.seen},
+        {label: 'Fix', cell: (c) => c.fix},
+      ], rows, 'No check applies to this configuration.'));
+    } catch (error) {
+      said.show(error.message, 'error');
+    }
+    button.disabled = false;
+  });
+  return h('section', {class: 'card'}, h('h2', {text: 'Server checks'}),
+    h('p', {class: 'intro', text: 'The same checks as the owncast doctor command: what is wrong, and how to fix it.'}),
+    button, said, results);
+}
+
 export async function render(root, ctx) {
   const body = h('div', {class: 'home-body'});
   const warnings = h('section', {class: 'card'}, h('h2', {text: 'Recent warnings'}));
   const alerts = h('div', {class: 'alerts'});
-  root.append(alerts, body, warnings);
+  root.append(alerts, body, warnings, checks());
   let config = await serverConfig();
+  const port = await rtmpPort(config);
   let shown = null;
 
   function draw(status) {
     alerts.replaceChildren(...(status.warnings || []).map((w) => h('p', {class: 'message warn', role: 'note', text: w})));
     const state = status.online ? 'online' : 'offline';
     if (state === 'offline' && shown === 'offline') return; // keep what the admin may be copying
-    body.replaceChildren(...[status.online ? live(status) : offline(config)].flat().filter(Boolean));
+    body.replaceChildren(...[status.online ? live(status) : offline(config, port)].flat().filter(Boolean));
     body.dataset.state = state;
     shown = state;
   }
