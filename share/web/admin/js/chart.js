@@ -45,14 +45,18 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
       value: (u, v) => (v === null || v === undefined ? '—' : `${Math.round(v * 100) / 100}${unit}`)}))],
     axes: [{}, {values: (u, ticks) => ticks.map((t) => `${t}${unit}`), size: 50 + 7 * unit.length}],
     scales: {
-      // At least the last hour up to now: a few samples alone would otherwise span years.
-      x: {time: true, range: (u, lo, hi) => {
-        const now = Date.now() / 1000;
-        return lo === null || lo === undefined ? [now - 3600, now] : [Math.min(lo, now - 3600), Math.max(hi, now)];
-      }},
+      x: {time: true, auto: false},
       y: min === undefined ? {} : {range: (u, lo, hi) => [min, Math.max(hi ?? min + 1, min + 1)]},
     },
   }, data(series), box);
+  // At least the last hour up to now: uPlot would stretch a few samples over years.
+  const span = (aligned) => {
+    const now = Date.now() / 1000;
+    const times = aligned[0];
+    plot.setScale('x', {min: Math.min(times.length ? times[0] : now, now - 3600),
+      max: Math.max(times.length ? times[times.length - 1] : now, now)});
+  };
+  span(plot.data);
   const resize = () => plot.setSize({width: width(), height: 220});
   window.addEventListener('resize', resize);
   box.empty = h('p', {class: 'empty', text: 'No data yet: samples are taken every minute.'});
@@ -60,7 +64,7 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
   container.append(box.empty);
   showEmpty(series);
   return {
-    update(next) { plot.setData(data(next)); showEmpty(next); },
+    update(next) { const aligned = data(next); plot.setData(aligned); span(aligned); showEmpty(next); },
     destroy() { window.removeEventListener('resize', resize); plot.destroy(); },
   };
 }
