@@ -32,7 +32,6 @@ function context(run) {
       run.cleanups.push(() => clearInterval(timer));
     },
     onLeave(fn) { run.cleanups.push(fn); },
-    get active() { return run === current; },
     refreshStatus,
   };
 }

@@ -18,7 +18,7 @@ const seconds = (t) => Math.floor(Date.parse(t) / 1000);
 
 /**
  * A chart of series [{label, points: [{time, value}]}] with shared x (time); points are aligned on
- * the union of their times. Returns {el, update(series)}; the chart follows the container's width.
+ * the union of their times. Returns {update(series), destroy()}; the chart follows the container width.
  */
 export async function timeChart(container, title, series, {unit = '', min} = {}) {
   const box = h('div', {class: 'chart', role: 'img', 'aria-label': title});
@@ -28,7 +28,7 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
     uPlot = await loadUplot();
   } catch {
     box.append(h('p', {class: 'message error', text: 'Charts need uPlot in share/web/vendor: run `make install`.'}));
-    return {update() {}};
+    return {update() {}, destroy() {}};
   }
   const data = (list) => {
     const times = [...new Set(list.flatMap((s) => s.points.map((p) => seconds(p.time))))].sort((a, b) => a - b);
@@ -59,9 +59,9 @@ export async function timeChart(container, title, series, {unit = '', min} = {})
   span(plot.data);
   const resize = () => plot.setSize({width: width(), height: 220});
   window.addEventListener('resize', resize);
-  box.empty = h('p', {class: 'empty', text: 'No data yet: samples are taken every minute.'});
-  const showEmpty = (list) => { box.empty.hidden = list.some((s) => s.points.length); };
-  container.append(box.empty);
+  const empty = h('p', {class: 'empty', text: 'No data yet: samples are taken every minute.'});
+  const showEmpty = (list) => { empty.hidden = list.some((s) => s.points.length); };
+  container.append(empty);
   showEmpty(series);
   return {
     update(next) { const aligned = data(next); plot.setData(aligned); span(aligned); showEmpty(next); },

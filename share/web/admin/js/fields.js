@@ -26,7 +26,7 @@ const KINDS = {
 /**
  * One field. spec: {path, label, kind, get(config), help, placeholder, options, min, max}.
  * Text-like fields get a Save button (and Enter in one-line inputs); toggles and selects save on change.
- * Returns the row element; row.refresh(config) shows a value read back from the API.
+ * Returns the row element.
  */
 export function configField(spec, config) {
   const kind = KINDS[spec.kind || 'text'];
@@ -51,7 +51,7 @@ export function configField(spec, config) {
   const dirty = () => { if (button) button.disabled = current() === saved; };
 
   async function save() {
-    const value = spec.toValue ? spec.toValue(kind.read(control)) : kind.read(control);
+    const value = kind.read(control);
     if (button) button.disabled = true;
     message.show('Saving…', 'pending');
     try {
@@ -83,14 +83,12 @@ export function configField(spec, config) {
   put(spec.get(config));
 
   const help = spec.help ? h('p', {class: 'help', id: helpId, text: spec.help}) : null;
-  const row = h('div', {class: `field field-${spec.kind || 'text'}`, 'data-path': spec.path},
+  return h('div', {class: `field field-${spec.kind || 'text'}`, 'data-path': spec.path},
     spec.kind === 'toggle'
       ? h('div', {class: 'toggle-row'}, control, h('label', {for: id, text: spec.label}))
       : [h('label', {for: id, text: spec.label}), help, h('div', {class: 'control'}, control, button)],
     spec.kind === 'toggle' ? help : null,
     message);
-  row.refresh = (fresh) => { put(spec.get(fresh)); dirty(); };
-  return row;
 }
 
 /** A titled group of fields. */

@@ -12,7 +12,7 @@ export async function render(root, ctx) {
   for (const [key, label] of parts) {
     charts.push(await timeChart(card, `${label} use`, [{label, points: stats[key] || []}], {unit: '%', min: 0}));
   }
-  ctx.onLeave(() => charts.forEach((c) => c.destroy && c.destroy()));
+  ctx.onLeave(() => charts.forEach((c) => c.destroy()));
   ctx.every(60000, async () => {
     const fresh = await get('/api/admin/hardwarestats');
     parts.forEach(([key, label], i) => charts[i].update([{label, points: fresh[key] || []}]));

@@ -55,5 +55,5 @@ export async function render(root, ctx) {
       {label: 'Lowest', points: m.lowestLatency}, {label: 'Median', points: m.medianLatency},
       {label: 'Highest', points: m.highestLatency}], {unit: ' s', min: 0}),
   ];
-  ctx.onLeave(() => charts.forEach((c) => c.destroy && c.destroy()));
+  ctx.onLeave(() => charts.forEach((c) => c.destroy()));
 }

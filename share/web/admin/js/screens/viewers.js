@@ -31,7 +31,7 @@ export async function render(root, ctx) {
   chartBox.append(h('div', {class: 'toolbar'}, h('h2', {text: 'Viewers over time'}), choice));
   const chart = await timeChart(chartBox, 'Viewers', await series(), {min: 0});
   choice.addEventListener('change', async () => chart.update(await series()));
-  ctx.onLeave(() => chart.destroy && chart.destroy());
+  ctx.onLeave(() => chart.destroy());
 
   async function loadViewers() {
     const viewers = await get('/api/admin/viewers');
