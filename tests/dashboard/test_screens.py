@@ -148,3 +148,4 @@ async def test_home_rtmp_url_and_server_checks(dash: RunningServer) -> None:
         assert any(check.startswith("security.") and status != "passed" for check, status in results), results
         await shoot(page, "home-server-checks-1280")
         assert page.console == [], page.console
+

@@ -110,10 +110,13 @@ function showStatus(next) {
 }
 
 async function refreshStatus() {
+  const signedOut = document.getElementById('signed-out');
   try {
     showStatus(await get('/api/admin/status'));
-  } catch {
-    // The banner says it (api.js raises the event on network failures).
+    signedOut.hidden = true;
+  } catch (error) {
+    // Network failures have their own banner (api.js raises the event).
+    signedOut.hidden = error.status !== 401;
   }
 }
 
