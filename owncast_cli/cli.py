@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "migrate": "owncast_cli.commands.daemons:migrate_command",
     "config": "owncast_cli.commands.config_cmd:config_command",
     "keys": "owncast_cli.commands.keys_cmd:keys_command",
+    "schedule": "owncast_cli.commands.schedule_cmd:schedule_command",
     "events": "owncast_cli.commands.events_cmd:events_command",
     "status": "owncast_cli.commands.status_cmd:status_command",
     "backup": "owncast_cli.commands.backup_cmd:backup_command",

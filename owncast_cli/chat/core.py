@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from owncast_cli.bus.catalog import ChatAction, ChatMessage, ChatSystem
+from owncast_cli.chat import schedule_window
 from owncast_cli.chat.events import (
     EventType,
     Payload,
@@ -31,6 +32,7 @@ from owncast_cli.chat.users import UserCache
 from owncast_cli.fdlimit import open_file_limit
 from owncast_cli.proxies import parse_networks
 from owncast_cli.repos.chat_messages import StoredMessage
+from owncast_cli.repos.schedule import Occurrence
 from owncast_cli.repos.users import ChatUser
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ CHAT_CONFIG_KEYS = (
     "chat_spam_protection_enabled", "chat_slur_filter_enabled", "chat_require_authentication",
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
-    "stream_title", "trusted_proxies",
+    "stream_title", "trusted_proxies", "schedule_enabled", "schedule_chat_open_minutes",
 )
 
 
@@ -75,6 +77,8 @@ class ChatCore:
     networks: list[Any] = field(default_factory=list)
     #: Read once: the daemon raised it to the hard limit before it made this core.
     open_files: int = field(default_factory=open_file_limit)
+    #: The current-or-next scheduled stream: chat opens ahead of it even while offline.
+    event: Occurrence | None = None
     #: Committed-then-broadcast events (a test may give one that commits nowhere).
     outbox: Outbox = None  # type: ignore[assignment]
 
@@ -96,6 +100,10 @@ class ChatCore:
             forbidden_usernames=tuple(c["blocked_usernames"]),
         )
         self.networks = parse_networks(c.get("trusted_proxies") or [])
+
+    def event_chat_open(self) -> bool:
+        """Whether a scheduled stream's chat window is open now (chat/schedule_window.py)."""
+        return schedule_window.is_open(self)
 
     @property
     def max_connections(self) -> int:

@@ -169,17 +169,18 @@ def check_sender(user: ChatUser, policy: ChatPolicy, *, now: float) -> Rejection
 
 
 def check_chat_message(
-    raw_body: str, policy: ChatPolicy, stream: StreamState, *, now: float
+    raw_body: str, policy: ChatPolicy, stream: StreamState, *, now: float, event_window_open: bool = False
 ) -> Rejection | None:
     """Checks on a CHAT body beyond :func:`check_sender`. ``now`` is epoch seconds.
 
     Owncast drops messages once the stream has been offline for five minutes (though never
     before the first stream), silently; with ``offline_chat_enabled`` (our default) chat stays
-    open, and without it the sender is told why.
+    open, and without it the sender is told why. A scheduled stream's chat window
+    (``event_window_open``) opens it too.
     """
     ended = stream.last_disconnect_at
     offline_too_long = not stream.online and ended is not None and now - ended > OFFLINE_GRACE_SECONDS
-    if offline_too_long and not policy.offline_chat_enabled:
+    if offline_too_long and not policy.offline_chat_enabled and not event_window_open:
         return Rejection(Reason.OFFLINE, OFFLINE_MESSAGE)
     if policy.slur_filter_enabled and contains_slur(raw_body, policy.extra_slurs):
         return Rejection(Reason.SLUR, SLUR_MESSAGE)

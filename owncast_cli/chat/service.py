@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from owncast_cli import state
-from owncast_cli.chat import jobs
+from owncast_cli.chat import jobs, schedule_window
 from owncast_cli.chat.core import CHAT_CONFIG_KEYS, ChatCore, Clock
 from owncast_cli.chat.events import EventType, Payload, format_timestamp
 from owncast_cli.chat.hub import Client
@@ -73,6 +73,7 @@ class ChatService:
                 await helpers.start(self.reactions.run)
                 helpers.start_soon(jobs.prune_forever, core)
                 helpers.start_soon(jobs.rescan_emoji_forever, core)
+                helpers.start_soon(schedule_window.refresh_forever, core)
                 task_status.started()
                 await core.ctx.stopping.wait()
                 await self.close_all()

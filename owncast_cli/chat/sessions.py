@@ -111,7 +111,7 @@ class Sessions:
     def _joined(self, client: Client, user: ChatUser) -> None:
         core = self.core
         core.send(client, connected_user_info_event(user, now=core.clock.now()))
-        open_now = core.stream.online or core.policy.offline_chat_enabled
+        open_now = core.stream.online or core.policy.offline_chat_enabled or core.event_chat_open()
         parting = self._parting.pop(user.id, None)
         if parting is not None:
             parting.cancel()  # a quick reconnect: no part, no second join
@@ -184,7 +184,8 @@ class Sessions:
 
     def _chat(self, client: Client, user: ChatUser, raw: str) -> None:
         core = self.core
-        rejection = check_chat_message(raw, core.policy, core.stream, now=core.clock.now())
+        rejection = check_chat_message(raw, core.policy, core.stream, now=core.clock.now(),
+                                       event_window_open=core.event_chat_open())
         if rejection is not None:
             self._reject(client, user, rejection)
             return

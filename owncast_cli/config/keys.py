@@ -158,6 +158,13 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("notifications_enabled", B, False, v.boolean, "Enable go-live notifications."),
     ConfigKey("discord_configuration", J, {"enabled": False, "webhook": "", "goLiveMessage": ""}, v.discord_config, "Discord go-live notification.", secret=True, hint=OBJECT),
     ConfigKey("browser_push_configuration", J, {"enabled": True, "goLiveMessage": d.GO_LIVE_MESSAGE}, v.browser_push_config, "Browser push go-live notification.", hint=OBJECT),
+    # Scheduled streams (Owncast's develop branch, PR #5115).
+    ConfigKey("schedule_enabled", B, False, v.boolean, "Show the stream schedule (API, iCal feed, viewer page) and send reminders."),
+    ConfigKey("schedule_show_countdown", B, False, v.boolean, "Show a countdown to the next scheduled stream while offline."),
+    ConfigKey("schedule_chat_open_minutes", I, 0, v.int_choice(0, 5, 10, 30, 60, unit="minutes"), "Open chat this many minutes before a scheduled stream, even while offline (0: off)."),
+    ConfigKey("schedule_reminder_message", S, "", v.text(500), "Reminder sent through notify's channels and to the fediverse before each scheduled stream; empty for none."),
+    ConfigKey("schedule_reminder_minutes", I, 15, v.int_choice(0, 15, 30, 60, 120, 1440, unit="minutes"), "How long before each scheduled stream the reminder goes out (0: never)."),
+    ConfigKey("schedule_second_reminder_minutes", I, 0, v.int_choice(0, 15, 30, 60, 120, 1440, unit="minutes"), "A second reminder this long before each scheduled stream (0: none)."),
     # Kept by the server (Owncast stores these in the same table).
     ConfigKey("logo_uniqueness", S, "", v.text(64), "Cache-buster for the logo.", internal=True),
     ConfigKey("public_key", S, "", v.text(10_000), "ActivityPub public key (PEM).", internal=True),

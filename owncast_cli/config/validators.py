@@ -115,6 +115,20 @@ def one_of(*choices: str) -> Callable[[Any], str]:
     return check
 
 
+def int_choice(*choices: int, unit: str = "") -> Callable[[Any], int]:
+    """One of a few whole numbers (JSON clients may send 30.0)."""
+    listed = ", ".join(str(c) for c in choices[:-1]) + f" or {choices[-1]}" + (f" {unit}" if unit else "")
+
+    def check(value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value not in choices:
+            raise ConfigValueError(listed)
+        return value
+
+    return check
+
+
 def ip_address(value: Any) -> str:
     if not isinstance(value, str):
         raise ConfigValueError("an IP address such as 0.0.0.0 or 127.0.0.1")

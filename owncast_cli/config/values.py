@@ -84,6 +84,12 @@ class ConfigValues:
     notifications_enabled: bool
     discord_configuration: dict[str, Any]
     browser_push_configuration: dict[str, Any]
+    schedule_enabled: bool
+    schedule_show_countdown: bool
+    schedule_chat_open_minutes: int
+    schedule_reminder_message: str
+    schedule_reminder_minutes: int
+    schedule_second_reminder_minutes: int
     logo_uniqueness: str
     public_key: str
     private_key: str

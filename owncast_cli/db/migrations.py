@@ -123,6 +123,39 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX playback_reports_ts ON playback_reports(ts)",
     ],
+    # Scheduled streams: series (an RFC 5545 rule), stored occurrences (one-off events, and the
+    # cancelled, moved or edited occurrences of a series), and the reminders already sent.
+    [
+        """CREATE TABLE schedule_series (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            reminder_message TEXT NOT NULL DEFAULT '',
+            recurrence TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL
+        )""",
+        """CREATE TABLE schedule_events (
+            id TEXT PRIMARY KEY,
+            series_id TEXT,
+            original_start TEXT,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            reminder_message TEXT NOT NULL DEFAULT '',
+            start_time TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            timezone TEXT NOT NULL,
+            status TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX schedule_events_slot ON schedule_events(series_id, original_start)",
+        "CREATE INDEX schedule_events_start ON schedule_events(start_time)",
+        """CREATE TABLE schedule_reminders (
+            occurrence_id TEXT PRIMARY KEY,
+            sent_at REAL NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -86,6 +86,11 @@ def web_config(config: ConfigValues, *, follower_count: int = 0) -> dict[str, An
             }
         },
         "authentication": {"indieAuthEnabled": bool(server_url)},
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutesBefore": config.schedule_chat_open_minutes,
+        },
     }
     if config.stream_title:
         body["streamTitle"] = config.stream_title

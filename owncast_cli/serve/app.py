@@ -52,7 +52,7 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import dashboard, pages, routes_api, routes_media
+    from owncast_cli.serve import dashboard, pages, routes_api, routes_media, routes_schedule
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
@@ -85,6 +85,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     admin.register(app, svc)  # first: its guard must run before any admin route
     routes_api.register(app, svc)
     routes_media.register(app, svc)
+    routes_schedule.register(app, svc)
     pages.register(app, svc)
     dashboard.register(app, svc)
     return app

@@ -12,7 +12,7 @@ from hypercorn.config import Config
 from owncast_cli import proxies
 from owncast_cli.bodyfirst import body_first
 from owncast_cli.fdlimit import raise_open_file_limit
-from owncast_cli.serve import frontdoor
+from owncast_cli.serve import frontdoor, reminders
 from owncast_cli.serve.accept import ThrottleRepeats
 from owncast_cli.serve.app import MAX_BODY, Services, create_app
 from owncast_cli.serve.fastlane import HEAD_TIMEOUT, FastLane
@@ -69,6 +69,7 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
         await nursery.start(services.live.run)
         await nursery.start(services.viewers.run)
         await nursery.start(services.metrics.run)
+        await nursery.start(reminders.run, ctx, services.live)
 
         async def http(*, task_status: trio.TaskStatus[list[str]]) -> None:
             await frontdoor.serve(app, config, lane, counter, shutdown_trigger=ctx.stopping.wait,

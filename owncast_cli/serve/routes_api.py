@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from owncast_cli import state
-from owncast_cli.serve import api_public
+from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
 from owncast_cli.serve.metrics import MetricsError, parse_report
 from owncast_cli.serve.viewers import client_id
@@ -25,10 +26,18 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def runtime() -> tuple[dict[str, Any], dict[str, int]]:
         return await db.run(lambda: (state.stream(db), state.viewers(db)))
 
+    upcoming = routes_schedule.NextEvent(db)
+
     @app.get("/api/status")
     async def get_status() -> Any:
         stream, viewers = await runtime()
-        return no_cache(jsonify(api_public.status(stream, viewers, svc.live.values)))
+        values = svc.live.values
+        body = api_public.status(stream, viewers, values)
+        event = await upcoming.get() if values.schedule_enabled else None
+        if event is not None:
+            body["scheduledEvent"] = routes_schedule.status_field(
+                event, values.schedule_chat_open_minutes, datetime.now(UTC), stream)
+        return no_cache(jsonify(body))
 
     @app.get("/api/config")
     async def get_config() -> Any:

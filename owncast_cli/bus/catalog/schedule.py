@@ -10,8 +10,9 @@ from owncast_cli.bus.eventtype import BusEvent, event_type
 @event_type("schedule.reminder", publishers=("serve",))
 @dataclass(frozen=True)
 class ScheduleReminder(BusEvent):
-    """Published once per occurrence, the configured time before it starts: notify sends
-    ``message`` through its channels and federate posts it."""
+    """Published once per occurrence (and per reminder slot: a second reminder is optional), the
+    configured time before it starts: notify sends ``message`` through its channels and federate
+    posts it."""
 
     event_id: str
     name: str

@@ -29,6 +29,7 @@ def register(app: QuartTrio, svc: Services) -> None:
         logs,
         metrics,
         prometheus,
+        schedule,
         status,
         uploads,
         webhooks,
@@ -42,5 +43,5 @@ def register(app: QuartTrio, svc: Services) -> None:
     )
     logs.install_handler()
     for module in (status, config_setters, dashboard_support, doctor, integrations, logs, metrics, prometheus,
-                   uploads, webhooks, federation):
+                   uploads, webhooks, federation, schedule):
         module.register(app, svc)

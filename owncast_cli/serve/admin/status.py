@@ -173,6 +173,16 @@ def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bo
             "hideFollowersTab": config.federation_hide_followers_tab,
             "blockedDomains": config.federation_blocked_domains,
         },
+        # Owncast's develop branch sends enabled and reminderMessage; the rest are the other
+        # settings of /api/admin/config/schedule/*, for the dashboard.
+        "schedule": {
+            "enabled": config.schedule_enabled,
+            "reminderMessage": config.schedule_reminder_message,
+            "showCountdown": config.schedule_show_countdown,
+            "chatOpenMinutes": config.schedule_chat_open_minutes,
+            "firstReminderMinutes": config.schedule_reminder_minutes,
+            "secondReminderMinutes": config.schedule_second_reminder_minutes,
+        },
         "notifications": {
             "discord": config.discord_configuration,
             "browser": config.browser_push_configuration,
