@@ -31,5 +31,6 @@ def setup(log_dir: Path | None, *, verbose: bool = False) -> None:
         )
         file_handler.setFormatter(logging.Formatter(PLAIN_FORMAT))
         root.addHandler(file_handler)
-    for noisy in ("hypercorn.error", "botocore", "urllib3"):
+    # httpx and httpcore log every request at INFO: a line per webhook delivery.
+    for noisy in ("hypercorn.error", "botocore", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -25,7 +25,9 @@ def _trusted(address: str, networks: list[Network]) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in net for net in networks)
+    # A dual-stack listener sees an IPv4 peer as ::ffff:a.b.c.d; judge it by its IPv4 address.
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return any(ip in net or (mapped is not None and mapped in net) for net in networks)
 
 
 def peer_trusted(peer: str, networks: list[Network]) -> bool:

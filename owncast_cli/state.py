@@ -17,6 +17,8 @@ VIEWERS = "viewers"
 VIEWERS_SESSION = "viewers_session"
 #: ``{"clients": n}``: connected chat websockets, written by chat for the admin API and metrics.
 CHAT = "chat"
+#: ``{"streamId", "due"}``: federate's go-live post not yet sent, so a restart still sends it.
+FEDERATE_GO_LIVE = "federate_go_live"
 
 
 def get(db: Database, key: str, default: Any = None) -> Any:

@@ -135,6 +135,9 @@ class RawWebSocket:
         self.broken = False
         #: The close code sent (ours) or received (the peer's), once closing has started.
         self.close_code: int | None = None
+        #: trio time the peer last sent anything (a message, a pong): how its owner tells a dead
+        #: peer from a quiet one (see :meth:`ping_nowait`).
+        self.last_heard = trio.current_time()
 
     @property
     def args(self) -> dict[str, str]:
@@ -198,6 +201,15 @@ class RawWebSocket:
             self._outgoing = []
             if not self.broken:
                 self._push(outgoing[0] if len(outgoing) == 1 else b"".join(outgoing))
+
+    def ping_nowait(self) -> bool:
+        """Send a ping (after the frames given before it); a live peer answers with a pong, which
+        moves :attr:`last_heard`. False when the connection is closing or broken."""
+        if self.closed or self.broken or self._ws is None:
+            return False
+        self.flush()
+        self._push(self._ws.send(Ping()))
+        return True
 
     async def send(self, text: str) -> None:
         """Send one text message, waiting until the socket took it (for code that awaits sends)."""
@@ -311,6 +323,8 @@ class RawWebSocket:
                 data = await self.sock.recv(RECEIVE_SIZE)
             except OSError:
                 data = b""
+            if data:
+                self.last_heard = trio.current_time()
             ws.receive_data(data or None)
 
     # --- closing ----------------------------------------------------------------------------

@@ -31,3 +31,15 @@ def test_peer_trusted_and_bad_entries() -> None:
     assert not peer_trusted("192.0.2.1", TRUSTED) and not peer_trusted("not-an-ip", TRUSTED)
     with pytest.raises(ValueError, match="'nope' is not an IP address or CIDR block"):
         parse_networks(["nope"])
+
+
+def test_loopback_is_trusted_by_default() -> None:
+    """A reverse proxy on this host (nginx, Caddy) needs no setting: loopback is trusted."""
+    from owncast_cli.config.keys import KEYS
+
+    default = parse_networks(KEYS["trusted_proxies"].default)
+    for proxy in ("127.0.0.1", "127.0.1.1", "::1", "::ffff:127.0.0.1"):
+        assert client_address(proxy, {"x-forwarded-for": "198.51.100.7"}, default) == ("198.51.100.7", ""), proxy
+    # Anyone else still cannot choose their address.
+    assert client_address("192.0.2.1", {"x-forwarded-for": "198.51.100.7"}, default) == ("192.0.2.1", "")
+    assert client_address("::ffff:192.0.2.1", {"x-forwarded-for": "1.1.1.1"}, default)[0] == "::ffff:192.0.2.1"

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, websocket
+from quart import Response, request, websocket
 from quart_trio import QuartTrio
+from werkzeug.exceptions import HTTPException
 
-from owncast_cli import adminauth
+from owncast_cli import adminauth, simpleresponse
 from owncast_cli.chat.http import EXTENSION, client_ip, headers_of, scheme
 from owncast_cli.chat.integration_routes import integration_scope
 from owncast_cli.chat.routes import blueprints
@@ -29,12 +30,18 @@ MAX_BODY = 64 * 1024
 def create_app(service: ChatService) -> QuartTrio:
     app = QuartTrio("owncast-chat", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Owncast's encoding/json writes struct fields in declaration order: payloads are built in it.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = service
     # Basic auth for /api/admin/*, bearer scopes for /api/integrations/* (as serve's guard).
     adminauth.install(app, service.db, client_address=client_ip, scheme=scheme,
                       integration_scopes=integration_scope)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+
+    @app.errorhandler(HTTPException)
+    async def http_error(exc: HTTPException) -> Any:
+        return simpleresponse.http_error(exc, request.path)  # as serve's, not Quart's HTML page
 
     @app.websocket("/ws")
     async def chat_socket() -> Any:

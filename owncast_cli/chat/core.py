@@ -22,7 +22,9 @@ from owncast_cli.chat.events import (
     chat_event,
     connected_user_info_event,
     encode_event,
+    format_timestamp,
     system_event,
+    user_payload,
 )
 from owncast_cli.chat.hub import Client, Hub
 from owncast_cli.chat.outbox import Outbox
@@ -30,6 +32,7 @@ from owncast_cli.chat.rules import ChatPolicy, StreamState
 from owncast_cli.chat.sanitize import render_trusted_markdown
 from owncast_cli.chat.users import UserCache
 from owncast_cli.fdlimit import open_file_limit
+from owncast_cli.geoip import GeoIP
 from owncast_cli.proxies import parse_networks
 from owncast_cli.repos.chat_messages import StoredMessage
 from owncast_cli.repos.schedule import Occurrence
@@ -45,6 +48,7 @@ CHAT_CONFIG_KEYS = (
     "chat_offline_enabled", "chat_history_retention_hours", "chat_max_connections",
     "blocked_usernames", "suggested_usernames", "server_welcome_message", "server_name",
     "stream_title", "trusted_proxies", "schedule_enabled", "schedule_chat_open_minutes",
+    "federation_show_engagement",
 )
 
 
@@ -84,6 +88,7 @@ class ChatCore:
 
     def __post_init__(self) -> None:
         self.db, self.bus = self.ctx.db, self.ctx.bus
+        self.geoip = GeoIP(self.ctx.settings.datadir)
         self.users = UserCache(self.db)
         if self.outbox is None:
             self.outbox = Outbox(self.db, self.bus, self.hub)
@@ -163,10 +168,18 @@ class ChatCore:
         return payload
 
     def stored_payload(self, message: StoredMessage, user: ChatUser | None) -> Payload:
-        """The wire event of a stored message, with its stored id and time."""
+        """A stored message as the HTTP API gives it, with its stored id and time.
+
+        A CHAT message is Owncast's UserMessageEvent struct as encoding/json writes it (Event,
+        UserEvent, MessageEvent fields in order; ``hiddenAt`` only when hidden; no ``visible``,
+        which only the websocket's broadcast map has).
+        """
         ident = lambda: message.id  # noqa: E731 - the stored id, not a new one
         if message.event_type == EventType.CHAT and user is not None:
-            return chat_event(user, message.body, now=message.timestamp, new_id=ident,
-                              visible=message.hidden_at is None)
+            payload: Payload = {"timestamp": format_timestamp(message.timestamp), "type": str(EventType.CHAT),
+                                "id": message.id, "user": user_payload(user)}
+            if message.hidden_at is not None:
+                payload["hiddenAt"] = format_timestamp(message.hidden_at)
+            return payload | {"body": message.body}
         build = system_event if message.event_type == EventType.SYSTEM else action_event
         return build(message.body, self.server_name, now=message.timestamp, new_id=ident)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from quart import Response, current_app, request
 
-from owncast_cli.simpleresponse import fail, ok  # noqa: F401  (re-exported to the routes)
+from owncast_cli.simpleresponse import error, fail, ok  # noqa: F401  (re-exported to the routes)
 
 if TYPE_CHECKING:
     from owncast_cli.chat.service import ChatService

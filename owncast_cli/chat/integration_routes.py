@@ -6,13 +6,14 @@ Scopes follow Owncast's integrations.go (:func:`integration_scope`); the guard i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from quart import Response, g, jsonify
 
 from owncast_cli import adminauth
 from owncast_cli.chat.events import EventType
-from owncast_cli.chat.http import fail, json_body, ok, service, unauthorized
+from owncast_cli.chat.http import error, fail, json_body, ok, service, unauthorized
 from owncast_cli.chat.moderation import NotFound
 
 MAX_MESSAGE: Final = 2048
@@ -31,20 +32,28 @@ def integration_scope(method: str, path: str) -> str | None:
     return None
 
 
-async def _message_body() -> str | Response:
+def _no_body() -> Response:
+    return fail("no message body provided")  # Owncast's SendSystemMessageToConnectedClient
+
+
+def _invalid() -> Response:
+    return error("invalid message")  # Owncast's SendIntegrationChatMessage (BadRequestHandler)
+
+
+async def _message_body(refuse_empty: Callable[[], Response] = _no_body) -> str | Response:
     body = await json_body('{"body": "text"}')
     if isinstance(body, Response):
         return body
     text = body.get("body")
     if not isinstance(text, str) or not text.strip():
-        return fail('expected {"body": "a non-empty message"}')
+        return refuse_empty()
     if len(text.encode()) > MAX_MESSAGE:
         return fail(f"the message is longer than {MAX_MESSAGE} bytes")
     return text
 
 
 async def send() -> Any:
-    text = await _message_body()
+    text = await _message_body(_invalid)
     if isinstance(text, Response):
         return text
     try:
@@ -52,12 +61,12 @@ async def send() -> Any:
     except NotFound:
         return unauthorized()
     if sent is None:
-        return fail("the message is empty once rendered")
+        return _invalid()  # empty once rendered, as Owncast's event.Empty()
     return ok("sent")
 
 
 async def user_message() -> Any:
-    return fail("no longer supported. see /api/integrations/chat/send")
+    return error("no longer supported. see /api/integrations/chat/send")
 
 
 async def _announce(kind: EventType) -> Any:
@@ -83,7 +92,8 @@ async def system_to_client(client_id: str) -> Any:
     if isinstance(text, Response):
         return text
     if not service().send_system_to_client(int(client_id), text):
-        return fail(f"no connected chat client {client_id}", 404)
+        # Owncast answers 200 "sent" whether or not the client exists; 400 says it does not.
+        return fail(f"no connected chat client {client_id}")
     return ok("sent")
 
 
@@ -95,4 +105,5 @@ async def user_details(user_id: str) -> Any:
     try:
         return jsonify(await service().user_details(user_id))
     except NotFound:
-        return fail(f"no chat user {user_id}", 404)
+        # Owncast's GetUserDetails: a bare 404 (here with a one-line text body).
+        return Response("user not found", status=404, mimetype="text/plain")

@@ -159,9 +159,11 @@ class Moderation:
         if user is None:
             raise NotFound(user_id)
         messages = await self.db.run(lambda: chat_messages.by_user(self.db, user_id))
+        # Owncast's moderation view gives only the country code of a client's GeoIP details.
         clients = [
-            {"connectedAt": format_timestamp(c.connected_at), "userAgent": c.user_agent, "geo": "",
-             "id": c.id, "messageCount": c.message_count}
+            {"connectedAt": format_timestamp(c.connected_at), "userAgent": c.user_agent,
+             "geo": (core.geoip.lookup(c.ip) or {}).get("countryCode", ""), "id": c.id,
+             "messageCount": c.message_count}
             for c in sorted(core.hub.user_clients(user_id), key=lambda c: c.id)
         ]
         return {"user": user_payload(user), "connectedClients": clients,

@@ -10,6 +10,7 @@ from owncast_cli.chat.http import (
     client_ip,
     fail,
     headers_of,
+    ok,
     optional_json_object,
     peer,
     service,
@@ -60,9 +61,9 @@ async def message_visibility() -> Any:
         return unauthorized()
     ids, visible = body.get("idArray"), body.get("visible")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or not isinstance(visible, bool):
-        return fail("expected {\"idArray\": [message ids], \"visible\": true or false}")
-    found = await service().set_visibility(ids, visible)
-    return jsonify({"success": True, "message": f"changed {len(found)} of {len(ids)} messages"})
+        return fail("missing required fields: idArray and visible are required")
+    await service().set_visibility(ids, visible)
+    return ok("changed")
 
 
 async def set_enabled() -> Any:
@@ -71,12 +72,12 @@ async def set_enabled() -> Any:
         return unauthorized()
     user_id, enabled = body.get("userId"), body.get("enabled")
     if not isinstance(user_id, str) or not user_id or not isinstance(enabled, bool):
-        return fail("expected {\"userId\": \"...\", \"enabled\": true or false}")
+        return fail("must provide userId and enabled state")
     try:
         await service().set_user_enabled(user_id, enabled)
     except NotFound:
-        return fail(f"no chat user {user_id}", 404)
-    return jsonify({"success": True, "message": "enabled" if enabled else "disabled"})
+        return fail("user not found")  # Owncast: 200, its UPDATE matches no row
+    return ok(f"{user_id} enabled: {'true' if enabled else 'false'}")
 
 
 async def user_details(user_id: str) -> Any:

@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Any, Final
 
 import trio
 
-from owncast_cli.bus.catalog import ChatSendRequested, ChatUserUpdated, ConfigChanged, StreamStarted, StreamStopped
+from owncast_cli.bus.catalog import (
+    ChatFediverseEngagement,
+    ChatSendRequested,
+    ChatUserUpdated,
+    ConfigChanged,
+    FediverseEngagement,
+    StreamStarted,
+    StreamStopped,
+)
 from owncast_cli.chat.core import CHAT_CONFIG_KEYS
-from owncast_cli.chat.events import EventType
+from owncast_cli.chat.events import EventType, fediverse_engagement_event
 from owncast_cli.chat.rules import StreamState
 from owncast_cli.chat.sanitize import markdown_escape, render_chat_message
+from owncast_cli.repos.chat_messages import StoredMessage
 
 if TYPE_CHECKING:
     from owncast_cli.bus import Event
@@ -25,7 +34,11 @@ logger = logging.getLogger("owncast.chat")
 STALE_ANNOUNCEMENT_SECONDS: Final = 60.0
 STREAM_STARTING: Final = "Stay tuned, the stream is **starting**!"
 STREAM_ENDING: Final = "The stream is ending."
-BUS_TYPES: Final = (StreamStarted, StreamStopped, ConfigChanged, ChatSendRequested, ChatUserUpdated)
+BUS_TYPES: Final = (StreamStarted, StreamStopped, ConfigChanged, ChatSendRequested, ChatUserUpdated,
+                    FediverseEngagement)
+#: federate's engagement kinds as Owncast's chat event types.
+ENGAGEMENT_TYPES: Final = {"follow": EventType.FEDIVERSE_ENGAGEMENT_FOLLOW, "like": EventType.FEDIVERSE_ENGAGEMENT_LIKE,
+                           "repost": EventType.FEDIVERSE_ENGAGEMENT_REPOST}
 
 
 class BusReactions:
@@ -36,7 +49,7 @@ class BusReactions:
         self.handlers: dict[type[BusEvent], Callable[[Event, Any], Awaitable[None]]] = {
             StreamStarted: self._stream_started, StreamStopped: self._stream_stopped,
             ConfigChanged: self._config_changed, ChatSendRequested: self._send_requested,
-            ChatUserUpdated: self._user_updated,
+            ChatUserUpdated: self._user_updated, FediverseEngagement: self._engagement,
         }
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -83,6 +96,17 @@ class BusReactions:
         rendered = render_chat_message(request.body, core.emoji)
         if rendered is not None:
             core.post_message(bot, rendered, request.body, client_id=None)
+
+    async def _engagement(self, event: Event, body: FediverseEngagement) -> None:
+        """Owncast shows follows, likes and boosts in chat when federation_show_engagement is on."""
+        core = self.core
+        kind = ENGAGEMENT_TYPES.get(body.kind)
+        if kind is None or not core.config.get("federation_show_engagement") or core.policy.chat_disabled:
+            return
+        payload = fediverse_engagement_event(kind, body.body, image=body.image, link=body.link, title=body.username,
+                                             server_name=core.server_name, now=core.clock.now())
+        stored = StoredMessage(payload["id"], None, body.body, kind, core.clock.now())
+        core.publish(ChatFediverseEngagement, payload, broadcast=True, message=stored)
 
     async def _user_updated(self, event: Event, body: ChatUserUpdated) -> None:
         user = await self.core.users.refresh(body.user_id)

@@ -17,7 +17,7 @@ import trio
 from owncast_cli import state
 from owncast_cli.chat import jobs, schedule_window
 from owncast_cli.chat.core import CHAT_CONFIG_KEYS, ChatCore, Clock
-from owncast_cli.chat.events import EventType, Payload, format_timestamp
+from owncast_cli.chat.events import EventType, Payload
 from owncast_cli.chat.hub import Client
 from owncast_cli.chat.moderation import Moderation, NotFound
 from owncast_cli.chat.names import choose_registration_name, random_display_color
@@ -156,7 +156,7 @@ class ChatService:
         return [self.core.stored_payload(message, user) for message, user in rows]
 
     async def admin_messages(self) -> list[Payload]:
-        """Every recent message, hidden ones and those of disabled users included, oldest first."""
+        """Every recent message, hidden ones and those of disabled users included, newest first."""
         db = self.db
 
         def read() -> tuple[list[chat_messages.StoredMessage], dict[str, ChatUser]]:
@@ -164,13 +164,7 @@ class ChatService:
             return messages, users.users_by_ids(db, [m.user_id for m in messages if m.user_id])
 
         messages, authors = await db.run(read)
-        out = []
-        for message in messages:
-            payload = self.core.stored_payload(message, authors.get(message.user_id or ""))
-            if message.hidden_at is not None and payload["type"] == EventType.CHAT:
-                payload["hiddenAt"] = format_timestamp(message.hidden_at)
-            out.append(payload)
-        return out
+        return [self.core.stored_payload(message, authors.get(message.user_id or "")) for message in messages]
 
     async def send_as(self, user_id: str, text: str) -> Payload | None:
         """A CHAT message from an integration's user; None if it renders to nothing.

@@ -8,7 +8,7 @@ through the hub (hub.py), which gives a direct connection (serve's raw websocket
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 import trio
 
@@ -51,8 +51,14 @@ logger = logging.getLogger("owncast.chat")
 
 #: Owncast: USER_PARTED goes out this long after a user's last connection closed.
 PART_DELAY_SECONDS: Final = 10.0
+#: Owncast (services/chat/server.go): the welcome message comes this long after the connection,
+#: "so people notice this message come in".
+WELCOME_DELAY_SECONDS: Final = 7.0
+#: Owncast (chatclient.go): a ping every 54 s; a peer not heard from for 60 s is dead and is closed.
+PING_SECONDS: Final = 54.0
+PONG_WAIT_SECONDS: Final = 60.0
 #: Websocket close codes: going away (shutdown), message too big, policy (slow or banned).
-CLOSE_CODES: Final = {"shutdown": 1001, "too large": 1009, "too slow": 1008, "disabled": 1008}
+CLOSE_CODES: Final = {"shutdown": 1001, "too large": 1009, "too slow": 1008, "disabled": 1008, "unresponsive": 1001}
 
 
 class Socket(Protocol):
@@ -66,6 +72,36 @@ class Socket(Protocol):
     async def receive(self) -> str | bytes | None: ...
     async def send(self, data: str) -> None: ...
     async def close(self, code: int, reason: str = "") -> None: ...
+
+
+@runtime_checkable
+class Pingable(Protocol):
+    """A socket that pings its peer and knows when it last heard from it (serve's RawWebSocket).
+
+    Chat running apart talks to serve's proxy, not to the viewer: there serve's hypercorn pings.
+    """
+
+    last_heard: float
+
+    def ping_nowait(self) -> bool: ...
+
+
+async def keep_alive(ws: Pingable, client: Client) -> None:
+    """Ping every :data:`PING_SECONDS`; kick the client once nothing came for :data:`PONG_WAIT_SECONDS`
+    (Owncast's read deadline, which each pong moves). Times are trio's: tests run it on MockClock."""
+    next_ping = trio.current_time() + PING_SECONDS
+    while True:
+        deadline = ws.last_heard + PONG_WAIT_SECONDS
+        await trio.sleep_until(min(next_ping, deadline))
+        now = trio.current_time()
+        if now >= ws.last_heard + PONG_WAIT_SECONDS:
+            logger.info("chat client %d (user %s) answered no ping for %g s: closing it",
+                        client.id, client.user_id, PONG_WAIT_SECONDS)
+            client.kick("unresponsive")
+            return
+        if now >= next_ping:
+            ws.ping_nowait()
+            next_ping = now + PING_SECONDS
 
 
 class Sessions:
@@ -91,15 +127,15 @@ class Sessions:
         client = core.hub.add(user.id, ip=ip, user_agent=user_agent, now=core.clock.now(), direct=direct)
         try:
             with client.scope:
-                if direct is not None:
-                    self._joined(client, user)
-                    await self._read_frames(ws, client)
-                else:
-                    async with trio.open_nursery() as nursery:
+                async with trio.open_nursery() as nursery:
+                    if direct is None:
                         nursery.start_soon(write_frames, client, ws.send)
-                        self._joined(client, user)
-                        await self._read_frames(ws, client)
-                        nursery.cancel_scope.cancel()
+                    if isinstance(ws, Pingable):
+                        nursery.start_soon(keep_alive, ws, client)
+                    if self._joined(client, user):
+                        nursery.start_soon(self._welcome_later, client)
+                    await self._read_frames(ws, client)
+                    nursery.cancel_scope.cancel()
         finally:
             if core.hub.remove(client):
                 self._schedule_part(client.user_id)
@@ -108,7 +144,8 @@ class Sessions:
                 scope.shield = True
                 await ws.close(CLOSE_CODES.get(client.close_reason, 1000))
 
-    def _joined(self, client: Client, user: ChatUser) -> None:
+    def _joined(self, client: Client, user: ChatUser) -> bool:
+        """Greet a new connection; True when chat is open (the welcome message is due)."""
         core = self.core
         core.send(client, connected_user_info_event(user, now=core.clock.now()))
         open_now = core.stream.online or core.policy.offline_chat_enabled or core.event_chat_open()
@@ -119,9 +156,13 @@ class Sessions:
             self._present.add(user.id)
             show = bool(core.config["chat_join_messages_enabled"]) and open_now
             core.publish(ChatUserJoined, user_joined_event(user, now=core.clock.now()), broadcast=show)
-        welcome = str(core.config["server_welcome_message"] or "").strip()
-        if welcome and open_now:
-            core.send_system(client, welcome)
+        return open_now
+
+    async def _welcome_later(self, client: Client) -> None:
+        await trio.sleep(WELCOME_DELAY_SECONDS)
+        welcome = str(self.core.config["server_welcome_message"] or "").strip()  # as it is now
+        if welcome:
+            self.core.send_system(client, welcome)
 
     def _schedule_part(self, user_id: str) -> None:
         if self.nursery is None or user_id not in self._present:

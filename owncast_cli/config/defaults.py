@@ -21,6 +21,9 @@ PAGE_CONTENT: Final = """
   <source src="https://assets.owncast.tv/video/owncast-embed.mp4" type="video/mp4" />
 </video>
 """
+#: Loopback, as uvicorn and gunicorn trust by default: nginx or Caddy on the same host forwards the
+#: viewer's address, and without this every viewer would be 127.0.0.1 (one chat IP ban, all banned).
+TRUSTED_PROXIES: Final = ("127.0.0.0/8", "::1")
 DEFAULT_STREAM_KEY: Final = "abc123"
 DEFAULT_ADMIN_PASSWORD: Final = "abc123"
 GO_LIVE_MESSAGE: Final = "I've gone live!"

@@ -108,7 +108,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Server and ports (saved by --webserverport / --webserverip / --rtmpport as in Owncast).
     ConfigKey("http_port_number", I, 8080, v.port, "HTTP port.", live=False),
     ConfigKey("http_listen_address", S, "0.0.0.0", v.ip_address, "HTTP listen address.", live=False),
-    ConfigKey("trusted_proxies", J, [], _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured.", hint=STRINGS),
+    ConfigKey("trusted_proxies", J, list(d.TRUSTED_PROXIES), _networks, "Reverse proxies (IP or CIDR) whose X-Forwarded-For / X-Forwarded-Proto headers are honoured; loopback by default, so a proxy on this host needs no setting.", hint=STRINGS),
     ConfigKey("outbound_allowed_hosts", J, [], _outbound_hosts, "Hosts, IPs or CIDR blocks that webhooks, federation and sign-in may reach although they are loopback, private, link-local or metadata addresses.", hint=STRINGS),
     ConfigKey("http_idle_timeout_seconds", N, 30.0, v.number(1, 3600), "An HTTP keep-alive connection idle this long is closed; a request head must arrive within this (at most 10 s).", live=False),
     ConfigKey("http_max_connections", I, 0, v.integer(0, 10_000_000), "Most HTTP connections at once (websockets included); 0 derives it from the open-file limit minus http_fd_reserve.", live=False),
@@ -133,6 +133,7 @@ KEYS: dict[str, ConfigKey] = _keys(
     # Directory.
     ConfigKey("directory_enabled", B, False, v.boolean, "List the server in the Owncast directory."),
     ConfigKey("directory_registration_key", S, "", v.text(256), "Key issued by the directory.", internal=True),
+    ConfigKey("directory_url", S, "https://directory.owncast.online", v.url(allow_empty=False), "The Owncast directory the server registers with and pings while live."),
     # Chat.
     ConfigKey("chat_disabled", B, False, v.boolean, "Turn chat off."),
     ConfigKey("chat_join_messages_enabled", B, True, v.boolean, "Announce users joining chat."),
@@ -154,9 +155,13 @@ KEYS: dict[str, ConfigKey] = _keys(
     ConfigKey("federation_blocked_domains", J, [], v.string_list(lower=True), "Fediverse domains refused.", hint=STRINGS),
     ConfigKey("federation_enable_quotes", B, True, v.boolean, "Allow quote posts (FEP-044f)."),
     ConfigKey("federation_hide_followers_tab", B, False, v.boolean, "Hide the followers tab."),
+    ConfigKey("federation_stream_ended_message", S, "", v.text(500), "Posted to followers when the stream ends; empty for none (Owncast never posts one)."),
     # Notifications.
     ConfigKey("notifications_enabled", B, False, v.boolean, "Enable go-live notifications."),
     ConfigKey("discord_configuration", J, {"enabled": False, "webhook": "", "goLiveMessage": ""}, v.discord_config, "Discord go-live notification.", secret=True, hint=OBJECT),
+    ConfigKey("notifications_apprise_urls", J, [], v.apprise_urls, "Go-live channels through apprise (Matrix, Telegram, Slack, ntfy, Gotify, email...): a list of {\"url\", \"goLiveMessage\"}; the message may use {name}, {title} and {url}.", secret=True, hint="list[dict[str, str]]"),
+    ConfigKey("webhook_retry_seconds", N, 86400.0, v.number(60, 7 * 86400), "A webhook delivery that keeps failing (5xx, timeout, no connection) is retried with backoff this long; then it goes to the dead-letter list and its webhook is paused."),
+    ConfigKey("webhook_timeout_seconds", N, 10.0, v.number(1, 120), "How long one webhook request may take before it counts as failed (and is retried)."),
     ConfigKey("browser_push_configuration", J, {"enabled": True, "goLiveMessage": d.GO_LIVE_MESSAGE}, v.browser_push_config, "Browser push go-live notification.", hint=OBJECT),
     # Scheduled streams (Owncast's develop branch, PR #5115).
     ConfigKey("schedule_enabled", B, False, v.boolean, "Show the stream schedule (API, iCal feed, viewer page) and send reminders."),

@@ -281,6 +281,24 @@ def browser_push_config(value: Any) -> dict[str, Any]:
             "goLiveMessage": text(500)(value.get("goLiveMessage", ""))}
 
 
+def apprise_urls(value: Any) -> list[dict[str, str]]:
+    """Go-live channels through apprise: ``[{"url": "tgram://...", "goLiveMessage": "..."}]``."""
+    example = '[{"url":"ntfy://ntfy.sh/mytopic","goLiveMessage":"{name} is live: {title} {url}"}]'
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigValueError(f"a JSON list of objects such as {example}")
+    if len(value) > 50:
+        raise ConfigValueError("a list of at most 50 apprise URLs")
+    out = []
+    for item in value:
+        link = item.get("url")
+        if not isinstance(link, str) or "://" not in link or len(link) > 2048:
+            raise ConfigValueError(f'objects whose "url" is an apprise URL (scheme://...), e.g. {example}')
+        if set(item) - {"url", "goLiveMessage"}:
+            raise ConfigValueError('objects with only the fields "url" and "goLiveMessage"')
+        out.append({"url": link.strip(), "goLiveMessage": text(1000)(item.get("goLiveMessage", ""))})
+    return out
+
+
 def video_variants(value: Any) -> list[dict[str, Any]]:
     """Owncast's StreamOutputVariant list (at least one)."""
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):

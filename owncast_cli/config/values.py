@@ -62,6 +62,7 @@ class ConfigValues:
     hls_offline_cleanup_seconds: float
     directory_enabled: bool
     directory_registration_key: str
+    directory_url: str
     chat_disabled: bool
     chat_join_messages_enabled: bool
     chat_established_users_only_mode: bool
@@ -81,8 +82,12 @@ class ConfigValues:
     federation_blocked_domains: list[str]
     federation_enable_quotes: bool
     federation_hide_followers_tab: bool
+    federation_stream_ended_message: str
     notifications_enabled: bool
     discord_configuration: dict[str, Any]
+    notifications_apprise_urls: list[dict[str, str]]
+    webhook_retry_seconds: float
+    webhook_timeout_seconds: float
     browser_push_configuration: dict[str, Any]
     schedule_enabled: bool
     schedule_show_countdown: bool

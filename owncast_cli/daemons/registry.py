@@ -35,5 +35,10 @@ DAEMONS: dict[str, DaemonSpec] = {
                    "ffmpeg from run/ingest.sock to HLS variants in data/hls (or S3), thumbnails, offline clip."),
         DaemonSpec("chat", "owncast_cli.chat.daemon:serve",
                    "Owncast's websocket chat: users, moderation and history (/ws, /api/chat; run/chat.sock)."),
+        DaemonSpec("notify", "owncast_cli.notify.daemon:serve",
+                   "Webhooks with retries, go-live notifications (Discord, apprise, browser push), the directory."),
+        DaemonSpec("federate", "owncast_cli.federate.daemon:serve",
+                   "ActivityPub: the streamer's fediverse actor, followers, go-live posts (/.well-known, "
+                   "/federation; run/federate.sock)."),
     )
 }

@@ -156,6 +156,108 @@ MIGRATIONS: list[list[str]] = [
             sent_at REAL NOT NULL
         )""",
     ],
+    # notify: one row per (webhook, event) to deliver with retries, the webhook's delivery state,
+    # browser push subscriptions (Owncast's ``notifications`` table) and the go-live and
+    # reminder notices sent through the channels.
+    [
+        "ALTER TABLE webhooks ADD COLUMN paused_at REAL",
+        "ALTER TABLE webhooks ADD COLUMN paused_reason TEXT",
+        "ALTER TABLE webhooks ADD COLUMN last_status TEXT",
+        """CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            next_attempt_at REAL NOT NULL,
+            last_attempt_at REAL,
+            last_status TEXT,
+            delivered_at REAL,
+            failing_since REAL,
+            UNIQUE (webhook_id, event_id)
+        )""",
+        "CREATE INDEX webhook_deliveries_state ON webhook_deliveries(state, webhook_id, id)",
+        """CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            UNIQUE (channel, destination)
+        )""",
+        """CREATE TABLE notify_notices (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            due_at REAL NOT NULL,
+            state TEXT NOT NULL,
+            outcomes TEXT NOT NULL DEFAULT '{}',
+            done_at REAL
+        )""",
+    ],
+    # federate: followers, what we published, inbound engagement, and the two
+    # durable queues (inbox activities to handle, deliveries to make) with a breaker per domain.
+    [
+        """CREATE TABLE ap_followers (
+            iri TEXT PRIMARY KEY,
+            inbox TEXT NOT NULL,
+            shared_inbox TEXT,
+            name TEXT NOT NULL DEFAULT '',
+            username TEXT NOT NULL DEFAULT '',
+            image TEXT,
+            link TEXT NOT NULL DEFAULT '',
+            request TEXT NOT NULL DEFAULT '',
+            request_object TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            approved_at REAL,
+            disabled_at REAL
+        )""",
+        """CREATE TABLE ap_outbox (
+            iri TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            type TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            live_notification INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX ap_outbox_created ON ap_outbox(created_at)",
+        """CREATE TABLE ap_accepted_activities (
+            id INTEGER PRIMARY KEY,
+            iri TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            type TEXT NOT NULL,
+            timestamp REAL NOT NULL,
+            UNIQUE (iri, actor, type)
+        )""",
+        """CREATE TABLE ap_inbox_queue (
+            id INTEGER PRIMARY KEY,
+            activity_id TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            received_at REAL NOT NULL,
+            done_at REAL
+        )""",
+        "CREATE INDEX ap_inbox_queue_pending ON ap_inbox_queue(done_at, id)",
+        """CREATE TABLE ap_delivery_queue (
+            id INTEGER PRIMARY KEY,
+            inbox TEXT NOT NULL,
+            activity_iri TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL,
+            created_at REAL NOT NULL,
+            delivered_at REAL,
+            failed_at REAL,
+            last_error TEXT NOT NULL DEFAULT '',
+            UNIQUE (inbox, activity_iri)
+        )""",
+        "CREATE INDEX ap_delivery_due ON ap_delivery_queue(delivered_at, failed_at, next_at)",
+        """CREATE TABLE ap_domains (
+            domain TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            open_until REAL NOT NULL DEFAULT 0
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

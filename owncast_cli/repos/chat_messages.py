@@ -113,9 +113,9 @@ def history(db: Database, limit: int = HISTORY_LIMIT) -> list[tuple[StoredMessag
 
 
 def recent(db: Database, limit: int = ADMIN_LIMIT) -> list[StoredMessage]:
-    """The last ``limit`` messages, hidden ones included, oldest first (admin moderation)."""
-    rows = list(Message.select().order_by(*_NEWEST).limit(limit).bind(db.peewee))
-    return [_stored(row) for row in reversed(rows)]
+    """The last ``limit`` messages, hidden ones included, newest first (admin moderation, as
+    Owncast's GetChatModerationHistory orders them)."""
+    return [_stored(row) for row in Message.select().order_by(*_NEWEST).limit(limit).bind(db.peewee)]
 
 
 def by_user(db: Database, user_id: str, limit: int = 500) -> list[StoredMessage]:

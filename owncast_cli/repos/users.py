@@ -243,7 +243,8 @@ def create_access_token(db: Database, *, user_id: str, name: str, scopes: list[s
     """A new API user holding ``scopes`` and its token (never used yet)."""
     token = new_access_token()
     create_user(db, user_id=user_id, name=name, color=color, token=token, now=now, bot=True, last_used=None)
-    set_scopes(db, user_id, scopes)
+    # Stored as sent, order kept: Owncast joins the list it was given and splits it back.
+    _update(db, user_id, scopes=json.dumps(list(scopes)))
     created = access_token(db, token)
     assert created is not None
     return created

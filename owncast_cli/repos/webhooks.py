@@ -1,4 +1,4 @@
-"""The ``webhooks`` table: outbound webhooks the admin created (nothing delivers them yet: issue 12)."""
+"""The ``webhooks`` table: outbound webhooks the admin created, and their delivery health."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ class Webhook(Model):
     secret = peewee.TextField(default="")
     timestamp = peewee.FloatField()
     last_used = peewee.FloatField(null=True)
+    paused_at = peewee.FloatField(null=True)
+    paused_reason = peewee.TextField(null=True)
+    last_status = peewee.TextField(null=True)
 
     class Meta:
         table_name = "webhooks"
@@ -28,7 +31,7 @@ class Webhook(Model):
 
 @dataclass(frozen=True)
 class Hook:
-    """One webhook: where to POST, for which Owncast event types, and when it was last used."""
+    """One webhook: where to POST, for which Owncast event types, and how delivery goes."""
 
     id: int
     url: str
@@ -36,16 +39,31 @@ class Hook:
     secret: str
     timestamp: float
     last_used: float | None
+    paused_at: float | None = None
+    paused_reason: str | None = None
+    #: The last attempt's outcome: an HTTP status code ("200") or the error that stopped it.
+    last_status: str | None = None
 
 
 def _hook(row: Webhook) -> Hook:
     return Hook(int(row.id), str(row.url), tuple(json.loads(row.events)), str(row.secret),
-                float(row.timestamp), None if row.last_used is None else float(row.last_used))
+                float(row.timestamp), None if row.last_used is None else float(row.last_used),
+                row.paused_at, row.paused_reason, row.last_status)
 
 
 def all_webhooks(db: Database) -> list[Hook]:
     """Every webhook, oldest first."""
     return [_hook(row) for row in Webhook.select().order_by(Webhook.id).bind(db.peewee)]
+
+
+def get(db: Database, webhook_id: int) -> Hook | None:
+    row = Webhook.select().where(Webhook.id == webhook_id).bind(db.peewee).first()
+    return None if row is None else _hook(row)
+
+
+def subscribed(db: Database, event_type: str) -> list[Hook]:
+    """The webhooks that asked for ``event_type``, oldest first."""
+    return [hook for hook in all_webhooks(db) if event_type in hook.events]
 
 
 def create(db: Database, url: str, events: list[str], secret: str, now: float) -> Hook:
@@ -56,5 +74,21 @@ def create(db: Database, url: str, events: list[str], secret: str, now: float) -
 
 
 def delete(db: Database, webhook_id: int) -> bool:
-    """Remove a webhook; False when there was none with that id."""
+    """Remove a webhook (and, by cascade, its deliveries); False when there was none with that id."""
     return bool(Webhook.delete().where(Webhook.id == webhook_id).bind(db.peewee).execute())
+
+
+def record_failure(db: Database, webhook_id: int, status: str) -> None:
+    """Note a failed attempt's outcome (a delivered one is noted with the delivery)."""
+    Webhook.update({Webhook.last_status: status}).where(Webhook.id == webhook_id).bind(db.peewee).execute()
+
+
+def pause(db: Database, webhook_id: int, reason: str, now: float) -> None:
+    Webhook.update({Webhook.paused_at: now, Webhook.paused_reason: reason}) \
+        .where(Webhook.id == webhook_id).bind(db.peewee).execute()
+
+
+def resume(db: Database, webhook_id: int) -> bool:
+    """Let a paused webhook be delivered to again; False when there is no such webhook."""
+    return bool(Webhook.update({Webhook.paused_at: None, Webhook.paused_reason: None})
+                .where(Webhook.id == webhook_id).bind(db.peewee).execute())

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quart import Response, g, jsonify, request
+from quart import Response, g, request
 from quart_trio import QuartTrio
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException
 
-from owncast_cli import proxies
+from owncast_cli import proxies, simpleresponse
+from owncast_cli.geoip import GeoIP
 from owncast_cli.serve.liveconfig import LiveConfig
 from owncast_cli.serve.metrics import PlaybackMetrics
 from owncast_cli.serve.viewers import Viewers
@@ -32,13 +33,14 @@ class Services:
     live: LiveConfig
     viewers: Viewers
     metrics: PlaybackMetrics
+    geoip: GeoIP
     web_root: Path = WEB_ROOT
     _trusted_src: list[str] = field(default_factory=list)
     _trusted: list[proxies.Network] = field(default_factory=list)
 
     @classmethod
     def create(cls, ctx: Context) -> Services:
-        return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx))
+        return cls(ctx, LiveConfig(ctx), Viewers(ctx), PlaybackMetrics(ctx), GeoIP(ctx.settings.datadir))
 
     def trusted(self) -> list[proxies.Network]:
         source = self.live.values.trusted_proxies
@@ -52,11 +54,21 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import dashboard, pages, routes_api, routes_media, routes_schedule
+    from owncast_cli.serve import (
+        dashboard,
+        notifications,
+        pages,
+        routes_api,
+        routes_media,
+        routes_metrics,
+        routes_schedule,
+    )
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Owncast's encoding/json writes struct fields in declaration order: payloads are built in it.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["SERVICES"] = svc
     # "//" must reach the file checks (and be refused there), not be redirected to a merged path.
     app.url_map.merge_slashes = False
@@ -70,20 +82,14 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
 
     @app.errorhandler(HTTPException)
     async def http_error(exc: HTTPException) -> Any:
-        # Owncast's API answers errors as JSON; other paths get plain text.
-        if request.path.startswith("/api/"):
-            response = jsonify({"error": exc.description or exc.name})
-        else:
-            response = Response(exc.description or exc.name, mimetype="text/plain")
-        response.status_code = exc.code or 500
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-        return response
+        return simpleresponse.http_error(exc, request.path)
 
     from owncast_cli.serve import admin
 
     admin.register(app, svc)  # first: its guard must run before any admin route
     routes_api.register(app, svc)
+    notifications.register(app, svc)
+    routes_metrics.register(app, svc)
     routes_media.register(app, svc)
     routes_schedule.register(app, svc)
     pages.register(app, svc)

@@ -48,10 +48,14 @@ async def serve(ctx: Context, *, task_status: trio.TaskStatus[list[str]] = trio.
     config.backlog = 1024
     limits = Limits.from_config(values, raise_open_file_limit())
     config.keep_alive_timeout = limits.idle_timeout
+    # Websockets hypercorn carries (chat run apart, behind the proxy) get Owncast's ping period
+    # (chatclient.go: 54 s); chat in this process pings on its raw websockets itself.
+    config.websocket_ping_interval = 54.0
     services = Services.create(ctx)
     counter = ConnectionCounter(limits, uncapped=lambda peer: proxies.peer_trusted(peer, services.trusted()))
     proxy = UnixProxy(ctx)
-    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy), MAX_BODY)
+    app = body_first(Dispatcher(ctx, create_app(ctx, services), proxy,
+                                federation_enabled=lambda: services.live.values.federation_enabled), MAX_BODY)
 
     def playlist_fetched(peer: str, headers: dict[str, str]) -> None:
         services.viewers.seen(services.client(peer, headers)[0], headers.get("user-agent", ""))

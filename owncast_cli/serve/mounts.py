@@ -36,8 +36,16 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/integrations/chat", "chat"),
     ("/api/integrations/clients", "chat"),
     ("/api/integrations/moderation/", "chat"),
-    ("/.well-known/", "federate"),
+    ("/.well-known/webfinger", "federate"),
+    ("/.well-known/host-meta", "federate"),
+    ("/.well-known/nodeinfo", "federate"),
+    ("/.well-known/x-nodeinfo2", "federate"),
+    ("/nodeinfo/", "federate"),
+    ("/api/v1/instance", "federate"),
     ("/federation/", "federate"),
+    ("/api/admin/followers", "federate"),
+    ("/api/admin/federation/send", "federate"),
+    ("/api/admin/federation/actions", "federate"),
 )
 
 
@@ -55,8 +63,10 @@ def owner(path: str) -> str | None:
 class Dispatcher:
     """ASGI app: other daemons' paths go to their app (in-process) or their socket; the rest to serve."""
 
-    def __init__(self, ctx: Context, front: ASGIApp, proxy: ASGIApp | None = None) -> None:
+    def __init__(self, ctx: Context, front: ASGIApp, proxy: ASGIApp | None = None,
+                 federation_enabled: Callable[[], bool] = lambda: False) -> None:
         self.ctx, self.front, self.proxy = ctx, front, proxy
+        self.federation_enabled = federation_enabled
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -69,16 +79,20 @@ class Dispatcher:
                 if self.proxy is not None and self.ctx.settings.socket_path(name).exists():
                     await self.proxy({**scope, "owncast.daemon": name}, receive, send)
                     return
+                if name == "federate" and not scope["path"].startswith("/api/admin/") \
+                        and not self.federation_enabled():
+                    await disabled(scope, receive, send)  # as Owncast: 405 while federation is off
+                    return
                 if name in DAEMONS:
                     await unavailable(scope, receive, send, name)
                     return
-                # A daemon not built yet (federate): its routes are simply absent.
         await self.front(scope, receive, send)
 
 
 async def unavailable(scope: Scope, receive: Any, send: Any, name: str) -> None:
     """Answer 503 + ``Retry-After`` naming daemon ``name``, to a request or a websocket handshake."""
-    body = json.dumps({"error": f"the {name} daemon is not running; try again shortly",
+    body = json.dumps({"error": f"the {name} daemon is not running; start it with `owncast {name}` "
+                                f"(or run every daemon with `owncast run-all`), or try again shortly",
                        "daemon": name}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                (b"retry-after", str(RETRY_AFTER).encode()), (b"cache-control", b"no-store"),
@@ -94,3 +108,14 @@ async def unavailable(scope: Scope, receive: Any, send: Any, name: str) -> None:
         prefix = "websocket."
     await send({"type": prefix + "http.response.start", "status": 503, "headers": headers})
     await send({"type": prefix + "http.response.body", "body": body})
+
+
+async def disabled(scope: Scope, receive: Any, send: Any) -> None:
+    """405 with no body: a federation route while federation is disabled (Owncast's answer)."""
+    if scope["type"] == "websocket":
+        await receive()
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await send({"type": "http.response.start", "status": 405,
+                "headers": [(b"content-length", b"0"), (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": b""})

@@ -33,6 +33,11 @@ PLATFORMS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+def display_name(file_name: str) -> str:
+    """The platform's display name for its logo's file name (the file's stem if unknown)."""
+    return next((name for name, icon in PLATFORMS.values() if icon == file_name), file_name.rsplit(".", 1)[0])
+
+
 def social_icon(platform: str) -> str | None:
     """The icon URL for a known platform, None for a custom one (Owncast omits the field)."""
     entry = PLATFORMS.get(platform)

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from quart import Response, g, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
 from owncast_cli import state
+from owncast_cli.repos import ap_followers
 from owncast_cli.serve import api_public, routes_schedule
 from owncast_cli.serve.app import no_cache
-from owncast_cli.serve.metrics import MetricsError, parse_report
-from owncast_cli.serve.viewers import client_id
+from owncast_cli.simpleresponse import fail
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -75,21 +75,18 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/api/followers")
     async def get_followers() -> Any:
-        # Federation keeps followers; until it runs here, the list is empty (Owncast's shape).
+        # The federate daemon keeps followers in the shared database; serve reads them, so the
+        # page's followers tab works while federate is down.
         problem = api_public.pagination_problem(request.args)
         if problem:
-            raise BadRequest(problem)
-        return no_cache(jsonify({"total": 0, "results": []}))
+            return fail(problem)  # Owncast: 400 with no body; the documented shape says why
+        limit = int(request.args.get("limit") or 0)
+        offset = max(0, int(request.args.get("offset") or 0))
+        db = svc.ctx.db
 
-    @app.post("/api/metrics/playback")
-    async def post_playback_metrics() -> Any:
-        try:
-            body = await request.get_json(force=True, silent=True)
-        except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before `silent` applies
-            body = None
-        try:
-            report = parse_report(body)
-        except MetricsError as exc:
-            raise BadRequest(str(exc)) from None
-        svc.metrics.add(client_id(g.client_ip, request.headers.get("User-Agent", "")), report)
-        return jsonify({"success": True, "message": "metrics recorded"})
+        def read() -> dict[str, Any]:
+            found = ap_followers.approved(db, limit if limit > 0 else None, offset)
+            return {"total": ap_followers.approved_count(db), "results": [f.as_owncast() for f in found]}
+
+        return no_cache(jsonify(await db.run(read)))
+

@@ -11,7 +11,7 @@ import trio
 from quart import Response, g, request
 from werkzeug.exceptions import NotFound
 
-from owncast_cli.serve import files, hls, security
+from owncast_cli.serve import files, hls, platform_logos, platforms, security
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -155,7 +155,13 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/img/platformlogos/<path:relative>")
     async def get_platform_logo(relative: str) -> Any:
-        return send_file(web / "img" / "platformlogos", relative)
+        drawn = platform_logos.logo(web / "vendor" / "node_modules", relative, platforms.display_name(relative))
+        if drawn is None:
+            return send_file(web / "img" / "platformlogos", relative)  # keyoxide.png, or 404
+        headers = {"ETag": drawn.etag, "Cache-Control": REVALIDATE}
+        if request.headers.get("If-None-Match") == drawn.etag:
+            return Response(b"", status=304, headers=headers)
+        return Response(drawn.body, content_type=TYPES[".svg"], headers=headers)
 
     @app.get("/public/<path:relative>")
     async def get_public(relative: str) -> Any:
@@ -175,7 +181,10 @@ def register(app: QuartTrio, svc: Services) -> None:
 
     @app.get("/robots.txt")
     async def get_robots() -> Any:
-        rules = "Disallow: /" if svc.live.values.disable_search_indexing else "Disallow: /admin\nDisallow: /api"
-        response = Response(f"User-agent: *\n{rules}\n", mimetype="text/plain")
+        # Owncast's GetRobotsDotTxt, byte for byte: "Disallow: /" is added, not substituted.
+        lines = ["User-agent: *", "Disallow: /admin", "Disallow: /api"]
+        if svc.live.values.disable_search_indexing:
+            lines.append("Disallow: /")
+        response = Response("\n".join(lines), mimetype="text/plain")
         response.headers["Cache-Control"] = REVALIDATE
         return response

@@ -15,9 +15,8 @@ from tests.openapi import spec
 #: Spec routes for capabilities this server does not have yet (federation, CMCD playback clients,
 #: in-place updates): they answer 401 without credentials like every admin path, then 404.
 NOT_SERVED = {
-    "/admin/viewers/playback", "/admin/followers/remove", "/admin/federation/servers",
-    "/admin/federation/servers/{id}", "/admin/federation/feature-requests", "/admin/federation/send",
-    "/admin/federation/actions",
+    "/admin/viewers/playback", "/admin/federation/servers",
+    "/admin/federation/servers/{id}", "/admin/federation/feature-requests",
 }
 
 
@@ -39,31 +38,27 @@ def test_every_admin_route_requires_the_admin(admin_server: RunningServer) -> No
     assert len(routes) > 80  # the whole admin surface of the spec
     # Wrong guesses come from distinct (proxied) addresses so the per-address slow-down stays out
     # of this test; it has its own below.
-    owncast("config", "set", "trusted_proxies", '["127.0.0.1"]', datadir=admin_server.datadir, check=True)
-    try:
-        with httpx.Client(base_url=admin_server.base_url, timeout=10) as http:
-            for i, (method, path) in enumerate(routes):
-                kwargs = {"json": {}} if method in ("POST", "PUT") else {}
-                anonymous = http.request(method, path, **kwargs)
-                assert anonymous.status_code == 401, (method, path, anonymous.text)
-                assert anonymous.headers["WWW-Authenticate"] == 'Basic realm="Owncast Authenticated Request"'
-                assert anonymous.text == "Unauthorized"
-                forwarded = {"X-Forwarded-For": f"198.51.100.{i % 250 + 1}"}
-                wrong = http.request(method, path, headers={**basic("admin", "not-it"), **forwarded}, **kwargs)
-                assert wrong.status_code == 401, (method, path)
-                other_user = http.request(method, path, headers={**basic("root", "abc123"), **forwarded}, **kwargs)
-                assert other_user.status_code == 401, (method, path)
-                right = http.request(method, path, auth=ADMIN, **kwargs)
-                # Empty bodies are refused by most setters: what matters is that the route is there.
-                assert right.status_code in (200, 400), (method, path, right.status_code, right.text)
-    finally:
-        owncast("config", "set", "trusted_proxies", "[]", datadir=admin_server.datadir, check=True)
+    with httpx.Client(base_url=admin_server.base_url, timeout=10) as http:
+        for i, (method, path) in enumerate(routes):
+            kwargs = {"json": {}} if method in ("POST", "PUT") else {}
+            anonymous = http.request(method, path, **kwargs)
+            assert anonymous.status_code == 401, (method, path, anonymous.text)
+            assert anonymous.headers["WWW-Authenticate"] == 'Basic realm="Owncast Authenticated Request"'
+            assert anonymous.text == "Unauthorized"
+            forwarded = {"X-Forwarded-For": f"198.51.100.{i % 250 + 1}"}
+            wrong = http.request(method, path, headers={**basic("admin", "not-it"), **forwarded}, **kwargs)
+            assert wrong.status_code == 401, (method, path)
+            other_user = http.request(method, path, headers={**basic("root", "abc123"), **forwarded}, **kwargs)
+            assert other_user.status_code == 401, (method, path)
+            right = http.request(method, path, auth=ADMIN, **kwargs)
+            # Empty bodies are refused by most setters: what matters is that the route is there.
+            assert right.status_code in (200, 400), (method, path, right.status_code, right.text)
 
 
 def test_routes_we_do_not_serve_still_need_auth(admin) -> None:
-    anonymous = httpx.get(admin.base_url.join("/api/admin/federation/actions"))
+    anonymous = httpx.get(admin.base_url.join("/api/admin/federation/servers"))
     assert anonymous.status_code == 401
-    assert admin.get("/api/admin/federation/actions").status_code == 404
+    assert admin.get("/api/admin/federation/servers").status_code == 404
 
 
 def test_cross_origin_requests_are_refused(admin_server: RunningServer, admin: httpx.Client) -> None:
@@ -129,31 +124,27 @@ async def test_failures_slow_one_address_only() -> None:
 
 def test_guessing_is_slowed_and_logged_but_the_admin_gets_in(admin_server: RunningServer,
                                                             caplog: pytest.LogCaptureFixture) -> None:
-    owncast("config", "set", "trusted_proxies", '["127.0.0.1"]', datadir=admin_server.datadir, check=True)
-    try:
-        with httpx.Client(base_url=admin_server.base_url, timeout=15) as http:
-            guesser = {"X-Forwarded-For": "203.0.113.77"}
-            import time
+    with httpx.Client(base_url=admin_server.base_url, timeout=15) as http:
+        guesser = {"X-Forwarded-For": "203.0.113.77"}
+        import time
 
-            # The admin's password verified once (bcrypt, ~0.2 s) before timing anything.
-            assert http.get("/api/admin/webhooks", auth=ADMIN).status_code == 200
+        # The admin's password verified once (bcrypt, ~0.2 s) before timing anything.
+        assert http.get("/api/admin/webhooks", auth=ADMIN).status_code == 200
 
-            for _ in range(adminauth.FREE_FAILURES + 2):
-                assert http.get("/api/admin/status", headers={**basic("admin", "guess"), **guesser}).status_code == 401
-            started = time.monotonic()
-            assert http.get("/api/admin/status", headers={**basic("admin", "guess2"), **guesser}).status_code == 401
-            assert time.monotonic() - started >= 0.45  # held back
-            started = time.monotonic()
-            real = http.get("/api/admin/webhooks", auth=ADMIN, headers={"X-Forwarded-For": "192.0.2.10"})
-            assert real.status_code == 200 and time.monotonic() - started < 0.45
-            # The admin behind the guesser's own address: the right password skips the penalty.
-            started = time.monotonic()
-            same = http.get("/api/admin/webhooks", auth=ADMIN, headers=guesser)
-            assert same.status_code == 200 and time.monotonic() - started < 0.45
-        log = (admin_server.datadir / "logs" / "owncast.log").read_text()
-        assert "failed admin logins from 203.0.113.77" in log
-    finally:
-        owncast("config", "set", "trusted_proxies", "[]", datadir=admin_server.datadir, check=True)
+        for _ in range(adminauth.FREE_FAILURES + 2):
+            assert http.get("/api/admin/status", headers={**basic("admin", "guess"), **guesser}).status_code == 401
+        started = time.monotonic()
+        assert http.get("/api/admin/status", headers={**basic("admin", "guess2"), **guesser}).status_code == 401
+        assert time.monotonic() - started >= 0.45  # held back
+        started = time.monotonic()
+        real = http.get("/api/admin/webhooks", auth=ADMIN, headers={"X-Forwarded-For": "192.0.2.10"})
+        assert real.status_code == 200 and time.monotonic() - started < 0.45
+        # The admin behind the guesser's own address: the right password skips the penalty.
+        started = time.monotonic()
+        same = http.get("/api/admin/webhooks", auth=ADMIN, headers=guesser)
+        assert same.status_code == 200 and time.monotonic() - started < 0.45
+    log = (admin_server.datadir / "logs" / "owncast.log").read_text()
+    assert "failed admin logins from 203.0.113.77" in log
 
 
 def test_unhashed_password_compare_is_constant_time_code() -> None:

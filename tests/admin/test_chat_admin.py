@@ -30,15 +30,17 @@ async def make_token(server: RunningServer, name: str, scopes: list[str]) -> dic
 async def test_access_tokens_crud(admin_server: RunningServer) -> None:
     token = await make_token(admin_server, "crud bot", ["HAS_ADMIN_ACCESS"])
     assert token["displayName"] == "crud bot" and token["scopes"] == ["HAS_ADMIN_ACCESS"]
-    assert token["isBot"] is True and token["type"] == "API" and len(token["accessToken"]) >= 32
+    # models.ExternalAPIUser: Owncast leaves "type" unset, so encoding/json omits it.
+    assert token["isBot"] is True and "type" not in token and len(token["accessToken"]) >= 32
     listed = (await api(admin_server, "GET", "/api/admin/accesstokens")).json()
     assert_valid(listed, "/api/admin/accesstokens")
     assert token["accessToken"] in [t["accessToken"] for t in listed]
     for bad, words in (({"name": "", "scopes": ["HAS_ADMIN_ACCESS"]}, "name"),
                        ({"name": "x", "scopes": []}, "scopes"),
-                       ({"name": "x", "scopes": ["CAN_EVERYTHING"]}, "unknown scopes")):
+                       ({"name": "x", "scopes": ["CAN_EVERYTHING"]}, "one or more invalid scopes provided")):
         refused = await api(admin_server, "POST", "/api/admin/accesstokens/create", json=bad)
-        assert refused.status_code == 400 and words in refused.json()["message"], bad
+        # Owncast's BadRequestHandler: {"error": ...}.
+        assert refused.status_code == 400 and words in refused.json()["error"], bad
     used = await api(admin_server, "GET", "/api/integrations/clients", token=token["accessToken"])
     assert used.status_code == 200
     again = (await api(admin_server, "GET", "/api/admin/accesstokens")).json()
@@ -85,7 +87,7 @@ async def test_each_scope_allows_exactly_its_routes(admin_server: RunningServer)
     assert (await api(admin_server, "GET", "/api/integrations/clients", token="abc123")).status_code == 401
     deprecated = await api(admin_server, "POST", "/api/integrations/chat/user", json={"body": "x"},
                            token=tokens["CAN_SEND_MESSAGES"])
-    assert deprecated.status_code == 400 and "no longer supported" in deprecated.json()["message"]
+    assert deprecated.status_code == 400 and "no longer supported" in deprecated.json()["error"]
     status = await api(admin_server, "GET", "/api/integrations/status", token=tokens["HAS_ADMIN_ACCESS"])
     assert_valid(status.json(), "/api/integrations/status")
 
@@ -155,7 +157,7 @@ async def test_moderation_routes(admin_server: RunningServer) -> None:
         assert (await watcher.next("VISIBILITY-UPDATE"))["ids"] == [said["id"]]
         messages = (await api(admin_server, "GET", "/api/admin/chat/messages")).json()
         assert_valid(messages, "/api/admin/chat/messages")
-        assert [m for m in messages if m["id"] == said["id"]][0]["visible"] is False  # hidden ones too
+        assert "hiddenAt" in [m for m in messages if m["id"] == said["id"]][0]  # hidden ones too
         disabled = await api(admin_server, "POST", "/api/admin/chat/users/setenabled",
                              json={"userId": rowdy.user["id"], "enabled": False})
         assert disabled.json()["success"] is True
@@ -169,7 +171,8 @@ async def test_moderation_routes(admin_server: RunningServer) -> None:
     for path, body in (("/api/admin/chat/users/setenabled", {"userId": "nobody", "enabled": False}),
                        ("/api/admin/chat/users/setmoderator", {"userId": "nobody", "isModerator": True})):
         missing = await api(admin_server, "POST", path, json=body)
-        assert missing.status_code == 404 and missing.json()["success"] is False
+        # Owncast: 400 (setmoderator) and 200 (setenabled, a defect); 400 for both here.
+        assert missing.status_code == 400 and missing.json()["success"] is False
     for path in ("/api/admin/chat/users/setenabled", "/api/admin/chat/users/setmoderator",
                  "/api/admin/chat/messagevisibility"):
         assert (await api(admin_server, "POST", path, json={"userId": 5})).status_code == 400
@@ -185,8 +188,9 @@ async def test_ip_bans(admin_server: RunningServer) -> None:
     assert (await api(admin_server, "POST", "/api/admin/chat/users/ipbans/create", json={"value": "999.1.1.1"})).status_code == 400
     removed = await api(admin_server, "POST", "/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.55"})
     assert removed.json()["success"] is True
+    # As Owncast: lifting a ban that is not there is not an error.
     again = await api(admin_server, "POST", "/api/admin/chat/users/ipbans/remove", json={"value": "192.0.2.55"})
-    assert again.status_code == 400
+    assert again.status_code == 200
 
 
 async def test_users_list_and_delete(admin_server: RunningServer) -> None:
@@ -205,4 +209,4 @@ async def test_users_list_and_delete(admin_server: RunningServer) -> None:
     gone = await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})
     assert gone.json()["success"] is True
     assert (await api(admin_server, "GET", "/api/admin/users?search=leaving")).json()["total"] == 0
-    assert (await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})).status_code == 404
+    assert (await api(admin_server, "POST", "/api/admin/users/delete", json={"userId": leaver.user["id"]})).status_code == 400

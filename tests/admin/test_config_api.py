@@ -68,22 +68,24 @@ SAMPLES: dict[str, tuple[object, object]] = {
     "notifications/discord": ({"enabled": True, "webhook": "https://discord.example/hook", "goLiveMessage": "live"},
                               {"enabled": True, "webhook": "https://discord.example/hook", "goLiveMessage": "live"}),
     "notifications/browser": ({"enabled": False, "goLiveMessage": "x"}, {"enabled": False, "goLiveMessage": "x"}),
+    "notifications/apprise": ([{"url": " ntfy://ntfy.sh/otters "}],
+                              [{"url": "ntfy://ntfy.sh/otters", "goLiveMessage": ""}]),
 }
 
 #: setter path -> (a refused value, words the message must contain).
 REFUSED: dict[str, tuple[object, str]] = {
     "name": ("", "non-empty"),
-    "streamkeys": ([], "at least one stream key"),
+    "streamkeys": ([], "must provide at least one valid stream key"),
     "video/streamlatencylevel": (-1, "latency level"),
     "video/codec": ("h265", "one of"),
-    "webserverport": (70000, "from 1 to 65535"),
+    "webserverport": (70000, "Port number must be between 1 and 65535"),
     "webserverip": ("not-an-ip", "IP address"),
     "chat/disable": ("yes", "true or false"),
     "serverurl": ("http://192.168.1.10", "Server URL cannot be private"),
     "s3": ({"enabled": True}, "endpoint"),
     "socialhandles": ([{"platform": "x", "url": "ftp://x"}], "http"),
     "ffmpegpath": ("/nonexistent/ffmpeg", "ffmpeg"),
-    "autoplay": ("sometimes", "one of"),
+    "autoplay": ("sometimes", "invalid autoplay value"),
 }
 
 
@@ -120,7 +122,8 @@ def test_setter_stores_through_the_config_table(path: str, admin_server: Running
     before = stored(admin_server, setter.key)
     response = admin.post(f"/api/admin/config/{path}", json={"value": sent})
     assert response.status_code == 200, response.text
-    assert_valid(response.json(), f"/api/admin/config/{path}", "post")
+    if f"/admin/config/{path}" in spec()["paths"]:  # ours (notifications/apprise) are not in Owncast's
+        assert_valid(response.json(), f"/api/admin/config/{path}", "post")
     body = response.json()
     assert body["success"] is True
     assert body["message"].endswith("takes effect after restart") == (not KEYS[setter.key].live)

@@ -23,8 +23,10 @@ def wait_for(predicate, timeout: float = 20, every: float = 0.1):  # type: ignor
 
 def test_status_offline_warns_about_defaults(admin: httpx.Client) -> None:
     body = admin.get("/api/admin/status").json()
-    assert_valid(body, "/api/admin/status")
-    assert body["online"] is False and body["health"] is None and "broadcaster" not in body
+    # Owncast sends null broadcaster and currentBroadcast while offline; its file types them as objects.
+    assert body["broadcaster"] is None and body["currentBroadcast"] is None
+    assert_valid({k: v for k, v in body.items() if k not in ("broadcaster", "currentBroadcast")}, "/api/admin/status")
+    assert body["online"] is False and body["health"] is None
     assert any("admin password is still the default" in w for w in body["warnings"])
     assert any("only stream key is the default" in w for w in body["warnings"])
     assert body["viewerCount"] == 0 and body["versionNumber"]
@@ -53,7 +55,7 @@ def test_live_stream_status_and_disconnect(admin_server: RunningServer, admin: h
         # The encoder saw its connection end (ffmpeg exits; OBS would reconnect).
         publish.wait(timeout=15)
         stopped = admin.get("/api/admin/status").json()
-        assert "broadcaster" not in stopped and stopped["health"] is None
+        assert stopped["broadcaster"] is None and stopped["health"] is None
     finally:
         if publish.poll() is None:
             publish.kill()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import subprocess
 import zlib
 
 import httpx
@@ -25,19 +26,36 @@ def data_url(data: bytes, kind: str = "image/png") -> str:
     return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
+def jpeg() -> bytes:
+    """A real 8x8 JPEG, made by ffmpeg."""
+    return subprocess.run(["/usr/bin/ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=red:s=8x8", "-frames:v", "1",
+                           "-c:v", "mjpeg", "-f", "image2pipe", "-"], check=True, capture_output=True, timeout=60).stdout
+
+
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
        b'<rect width="4" height="4"/></svg>')
 
 
 def test_emoji_upload_and_delete(admin_server: RunningServer, admin: httpx.Client) -> None:
     uploaded = admin.post("/api/admin/emoji/upload", json={"name": "party", "data": data_url(png())})
-    assert uploaded.json()["success"] is True
+    assert uploaded.json() == {"success": True, "message": 'Emoji "party.png" has been uploaded'}
     assert_valid(uploaded.json(), "/api/admin/emoji/upload", "post")
     assert (admin_server.datadir / "emoji" / "party.png").read_bytes() == png()
     listed = httpx.get(f"{admin_server.base_url}/api/emoji").json()
     assert {"name": "party", "url": "/img/emoji/party.png"} in listed
     again = admin.post("/api/admin/emoji/upload", json={"name": "party", "data": data_url(png())})
-    assert again.status_code == 400 and "already exists" in again.json()["message"]
+    assert again.status_code == 400
+    assert again.json()["message"] == 'An emoji with the name "party.png" already exists'
+    # A PNG named .ico and declared a JPEG is stored as what its bytes are.
+    misnamed = admin.post("/api/admin/emoji/upload", json={"name": "wink.ico", "data": data_url(png(), "image/jpeg")})
+    assert misnamed.json()["message"] == 'Emoji "wink.png" has been uploaded'
+    assert (admin_server.datadir / "emoji" / "wink.png").read_bytes() == png()
+    assert admin.post("/api/admin/emoji/delete", json={"name": "wink"}).json() == {
+        "success": True, "message": 'Emoji "wink.png" has been deleted'}
+    for body, message in (({"name": "x"}, "data field is required"),
+                          ({"data": data_url(png())}, "name field is required")):
+        missing = admin.post("/api/admin/emoji/upload", json=body)
+        assert (missing.status_code, missing.json()["message"]) == (400, message)
     # Checked by content, not by the name or the declared type.
     fake = admin.post("/api/admin/emoji/upload", json={"name": "fake.png", "data": data_url(b"GIF? no, text")})
     assert fake.status_code == 400 and "not an image" in fake.json()["message"]
@@ -52,7 +70,8 @@ def test_emoji_upload_and_delete(admin_server: RunningServer, admin: httpx.Clien
     deleted = admin.post("/api/admin/emoji/delete", json={"name": "party"})
     assert deleted.json()["success"] is True
     assert not (admin_server.datadir / "emoji" / "party.png").exists()
-    assert admin.post("/api/admin/emoji/delete", json={"name": "party"}).status_code == 400
+    gone = admin.post("/api/admin/emoji/delete", json={"name": "party"})
+    assert (gone.status_code, gone.json()["message"]) == (400, 'Emoji "party" doesn\'t exist')
 
 
 def test_logo_upload(admin_server: RunningServer, admin: httpx.Client) -> None:
@@ -70,6 +89,12 @@ def test_logo_upload(admin_server: RunningServer, admin: httpx.Client) -> None:
                        (data_url(b"\x89PNG\r\n\x1a\n" + b"\0" * (720 * 1024)), "at most")):
         refused = admin.post("/api/admin/config/logo", json={"value": bad})
         assert refused.status_code == 400 and words in refused.json()["message"], words
+    no_data = admin.post("/api/admin/config/logo", json={"value": None})
+    assert (no_data.status_code, no_data.json()["message"]) == (400, "unable to find image data")
+    declared_png = admin.post("/api/admin/config/logo", json={"value": data_url(jpeg())})
+    assert declared_png.json() == {"success": True, "message": "changed"}
+    assert admin.get("/api/admin/serverconfig").json()["instanceDetails"]["logo"] == "logo.jpg"
+    assert httpx.get(f"{admin_server.base_url}/logo").headers["content-type"] == "image/jpeg"
     assert before in ("logo.svg", "logo.png")
 
 
@@ -118,8 +143,25 @@ def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     as_json = admin.post("/api/admin/config/favicon", json={"value": data_url(png())})
     assert as_json.status_code == 200 and not (admin_server.datadir / "favicon.ico").exists()
     assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == png()
-    refused = admin.post("/api/admin/config/favicon", json={"value": data_url(SVG)})
-    assert refused.status_code == 400 and "PNG or ICO" in refused.json()["message"]
+    # Judged by the bytes, with Owncast's messages: a JPEG declared a PNG is refused, a PNG named
+    # .ico and declared an icon is stored as the PNG it is.
+    for value in (data_url(SVG), data_url(jpeg(), "image/png"), data_url(jpeg(), "image/x-icon")):
+        refused = admin.post("/api/admin/config/favicon", json={"value": value})
+        assert (refused.status_code, refused.json()) == (400, {"success": False, "message": "favicon must be PNG or ICO format"})
+    jpeg_file = admin.post("/api/admin/config/favicon", files={"favicon": ("f.png", jpeg(), "image/png")},
+                           headers=origin)
+    assert jpeg_file.json()["message"] == "favicon must be PNG or ICO format"
+    assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == png()  # the last good one stays
+    png_ico = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", png(3, 3), "image/x-icon")},
+                         headers=origin)
+    assert png_ico.json() == {"success": True, "message": "favicon updated"}
+    assert (admin_server.datadir / "favicon.png").read_bytes() == png(3, 3)
+    served = httpx.get(f"{admin_server.base_url}/favicon.ico")
+    assert served.content == png(3, 3) and served.headers["content-type"] == "image/png"
+    big = admin.post("/api/admin/config/favicon", json={"value": data_url(b"\x89PNG\r\n\x1a\n" + b"\0" * 210 * 1024)})
+    assert (big.status_code, big.json()["message"]) == (400, "file too large, max 200KB")
+    no_data = admin.post("/api/admin/config/favicon", json={"value": 5})
+    assert (no_data.status_code, no_data.json()["message"]) == (400, "unable to find image data")
     missing = admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}, headers=origin)
     assert missing.json()["message"] == "no file provided"
     reset = admin.delete("/api/admin/config/favicon")
@@ -137,15 +179,21 @@ def test_webhooks_crud(admin: httpx.Client) -> None:
     assert hook["events"] == ["STREAM_STARTED", "CHAT"] and hook["lastUsed"] is None
     listed = admin.get("/api/admin/webhooks").json()
     assert_valid(listed, "/api/admin/webhooks")
-    assert hook in listed
+    # The generated secret is shown in full once, at creation; listed masked to its last 4 characters.
+    secret = hook.pop("secret")
+    assert len(secret) == 64 and int(secret, 16) >= 0
+    assert {**hook, "secret": "****" + secret[-4:]} in listed
+    (row,) = [item for item in listed if item["id"] == hook["id"]]
+    assert (row["pending"], row["paused"], row["pausedReason"]) == (0, False, None)
     for bad, words in (({"url": "ftp://x", "events": ["CHAT"]}, "http"),
                        ({"url": "https://x.example", "events": []}, "non-empty"),
-                       ({"url": "https://x.example", "events": ["NOPE"]}, "unknown event types")):
+                       ({"url": "https://x.example", "events": ["NOPE"]}, "one or more invalid event provided")):
         refused = admin.post("/api/admin/webhooks/create", json=bad)
-        assert refused.status_code == 400 and words in refused.json()["message"], bad
+        # Owncast's CreateWebhook refuses with BadRequestHandler: {"error": ...}.
+        assert refused.status_code == 400 and words in refused.json()["error"], bad
     deleted = admin.post("/api/admin/webhooks/delete", json={"id": hook["id"]})
     assert deleted.json()["success"] is True
-    assert hook not in admin.get("/api/admin/webhooks").json()
+    assert hook["id"] not in [item["id"] for item in admin.get("/api/admin/webhooks").json()]
     assert admin.post("/api/admin/webhooks/delete", json={"id": hook["id"]}).status_code == 400
     assert admin.post("/api/admin/webhooks/delete", json={"id": "one"}).status_code == 400
 

@@ -13,6 +13,7 @@ import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected, open_websocket_url
 
 from owncast_cli.bus.catalog import StreamStarted, StreamStopped
+from owncast_cli.chat.sessions import WELCOME_DELAY_SECONDS
 from tests.chat.conftest import publish, set_config
 from tests.chat.wsclient import chat_client, register
 from tests.conftest import OWNCAST, RunningServer, owncast
@@ -43,15 +44,15 @@ async def test_register_names(chat_server: RunningServer) -> None:
     assert long["displayName"] == "x" * 30
     forbidden = await register(base, "the admin")
     assert forbidden["displayName"] != "the admin"
-    # X-Forwarded-User counts only from a trusted proxy.
-    ignored = await register(base, headers={"X-Forwarded-User": "proxyuser"})
-    assert ignored["displayName"] != "proxyuser"
-    set_config(chat_server, "trusted_proxies", '["127.0.0.1"]')
+    # X-Forwarded-User counts only from a trusted proxy (loopback is one by default).
+    honoured = await register(base, "body-name", headers={"X-Forwarded-User": "proxyuser"})
+    assert honoured["displayName"] == "proxyuser"
+    set_config(chat_server, "trusted_proxies", "[]")
     try:
-        honoured = await register(base, "body-name", headers={"X-Forwarded-User": "proxyuser"})
-        assert honoured["displayName"] == "proxyuser"
+        ignored = await register(base, headers={"X-Forwarded-User": "proxyuser"})
+        assert ignored["displayName"] != "proxyuser"
     finally:
-        set_config(chat_server, "trusted_proxies", "[]")
+        owncast("config", "unset", "trusted_proxies", datadir=chat_server.datadir, check=True)
     async with httpx.AsyncClient(timeout=5) as http:
         # Owncast registers anyway when it cannot decode the body (a list, a number, not UTF-8).
         for body in (b"[1, 2]", b'{"displayName": 7}', b"\xff\xfe"):
@@ -69,8 +70,6 @@ async def test_connect_join_welcome_and_chat(chat_server: RunningServer) -> None
             assert info["user"]["displayName"] == "bob" and info["user"]["id"] == bob.user["id"]
             joined = await bob.next("USER_JOINED")
             assert joined["user"]["id"] == bob.user["id"]
-            welcome = await bob.next("SYSTEM")
-            assert welcome["body"] == "<p>Welcome, <strong>friend</strong>!</p>"
             async with chat_client(chat_server.base_url, "carol") as carol:
                 seen = await bob.next("USER_JOINED")
                 assert seen["user"]["displayName"] == "carol"
@@ -82,6 +81,9 @@ async def test_connect_join_welcome_and_chat(chat_server: RunningServer) -> None
                     assert {"id", "timestamp", "type", "user", "body", "visible"} <= set(message)
                 past = await history(chat_server, bob.user["accessToken"])
                 assert past[-1]["id"] == message["id"] and past[-1]["body"] == message["body"]
+            # Owncast's delay (tests/chat/test_clock.py times it on a mock clock).
+            welcome = await bob.next("SYSTEM", timeout=WELCOME_DELAY_SECONDS + 5)
+            assert welcome["body"] == "<p>Welcome, <strong>friend</strong>!</p>"
     finally:
         set_config(chat_server, "server_welcome_message", "")
 
@@ -194,70 +196,68 @@ async def test_payload_limits(chat_server: RunningServer) -> None:
 
 
 async def test_moderation_hide_and_disable(chat_server: RunningServer) -> None:
-    set_config(chat_server, "trusted_proxies", '["127.0.0.1"]')
-    try:
-        mod_user = await register(chat_server.base_url, "moddy")
-        async with chat_client(chat_server.base_url, user=mod_user) as mod, \
-                chat_client(chat_server.base_url, "troll", headers={"X-Forwarded-For": "203.0.113.9"}) as troll:
-            await mod.next("CONNECTED_USER_INFO")
-            token = mod_user["accessToken"]
-            api = chat_server.base_url
-            async with httpx.AsyncClient(timeout=5) as http:
-                refused = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
-                                          json={"idArray": [], "visible": False})
-                assert refused.status_code == 401
-                result = owncast("chat", "mod", mod_user["id"], datadir=chat_server.datadir, check=True)
-                assert "is now a chat moderator" in result.stdout
-                info = await mod.next("CONNECTED_USER_INFO")
-                assert info["user"]["scopes"] == ["MODERATOR"]
+    # The troll comes through a reverse proxy on this host (trusted by default): its address is
+    # the forwarded one, so banning it leaves the moderator, on the same proxy, connected.
+    mod_user = await register(chat_server.base_url, "moddy")
+    async with chat_client(chat_server.base_url, user=mod_user) as mod, \
+            chat_client(chat_server.base_url, "troll", headers={"X-Forwarded-For": "203.0.113.9"}) as troll:
+        await mod.next("CONNECTED_USER_INFO")
+        token = mod_user["accessToken"]
+        api = chat_server.base_url
+        async with httpx.AsyncClient(timeout=5) as http:
+            refused = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
+                                      json={"idArray": [], "visible": False})
+            assert refused.status_code == 401
+            result = owncast("chat", "mod", mod_user["id"], datadir=chat_server.datadir, check=True)
+            assert "is now a chat moderator" in result.stdout
+            info = await mod.next("CONNECTED_USER_INFO")
+            assert info["user"]["scopes"] == ["MODERATOR"]
 
-                await troll.chat("buy my stuff")
-                message = await mod.next("CHAT")
-                hide = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
-                                       json={"idArray": [message["id"]], "visible": False})
-                assert hide.status_code == 200 and hide.json()["success"] is True
-                update = await troll.next("VISIBILITY-UPDATE")
-                assert update["ids"] == [message["id"]] and update["visible"] is False
-                assert (await mod.next("VISIBILITY-UPDATE"))["ids"] == [message["id"]]
-                assert message["id"] not in [m["id"] for m in await history(chat_server, token)]
-                bad = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
-                                      json={"idArray": "x"})
-                assert bad.status_code == 400
+            await troll.chat("buy my stuff")
+            message = await mod.next("CHAT")
+            hide = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
+                                   json={"idArray": [message["id"]], "visible": False})
+            assert hide.status_code == 200 and hide.json()["success"] is True
+            update = await troll.next("VISIBILITY-UPDATE")
+            assert update["ids"] == [message["id"]] and update["visible"] is False
+            assert (await mod.next("VISIBILITY-UPDATE"))["ids"] == [message["id"]]
+            assert message["id"] not in [m["id"] for m in await history(chat_server, token)]
+            bad = await http.post(f"{api}/api/chat/messagevisibility", params={"accessToken": token},
+                                  json={"idArray": "x"})
+            assert bad.status_code == 400
 
-                details = await http.get(f"{api}/api/moderation/chat/user/{troll.user['id']}",
-                                         params={"accessToken": token})
-                assert details.status_code == 200
-                assert_valid(details.json(), "/api/moderation/chat/user/{userId}")
-                assert details.json()["connectedClients"][0]["messageCount"] == 1
-                assert details.json()["messages"][0]["visible"] is False
+            details = await http.get(f"{api}/api/moderation/chat/user/{troll.user['id']}",
+                                     params={"accessToken": token})
+            assert details.status_code == 200
+            assert_valid(details.json(), "/api/moderation/chat/user/{userId}")
+            assert details.json()["connectedClients"][0]["messageCount"] == 1
+            assert "hiddenAt" in details.json()["messages"][0]  # Owncast's UserMessageEvent struct
 
-                await trio.sleep(0.7)
-                await troll.chat("second")
-                second = await mod.next("CHAT")
-                disable = await http.post(f"{api}/api/chat/users/setenabled", params={"accessToken": token},
-                                          json={"userId": troll.user["id"], "enabled": False})
-                assert disable.status_code == 200
-                assert (await troll.next("ERROR_USER_DISABLED"))["type"] == "ERROR_USER_DISABLED"
-                hidden = await mod.next("VISIBILITY-UPDATE")
-                assert second["id"] in hidden["ids"]
-                assert "has been removed from chat" in (await mod.next("CHAT_ACTION"))["body"]
-                with pytest.raises(ConnectionClosed), trio.fail_after(5):
-                    while True:
-                        await troll.ws.get_message()
-                missing = await http.post(f"{api}/api/chat/users/setenabled", params={"accessToken": token},
-                                          json={"userId": "nobody", "enabled": False})
-                assert missing.status_code == 404
-        # The troll's address is banned (403 before the upgrade); their token is refused.
-        with trio.fail_after(5):
-            with pytest.raises(ConnectionRejected) as rejected:
-                async with open_websocket_url(ws_url(chat_server, mod_user["accessToken"]),
-                                              extra_headers=[("X-Forwarded-For", "203.0.113.9")]):
-                    pass
-            assert rejected.value.status_code == 403
-            async with open_websocket_url(ws_url(chat_server, troll.user["accessToken"])) as ws:
-                assert json.loads(await ws.get_message()) == {"type": "ERROR_USER_DISABLED"}
-    finally:
-        set_config(chat_server, "trusted_proxies", "[]")
+            await trio.sleep(0.7)
+            await troll.chat("second")
+            second = await mod.next("CHAT")
+            disable = await http.post(f"{api}/api/chat/users/setenabled", params={"accessToken": token},
+                                      json={"userId": troll.user["id"], "enabled": False})
+            assert disable.status_code == 200
+            assert (await troll.next("ERROR_USER_DISABLED"))["type"] == "ERROR_USER_DISABLED"
+            hidden = await mod.next("VISIBILITY-UPDATE")
+            assert second["id"] in hidden["ids"]
+            assert "has been removed from chat" in (await mod.next("CHAT_ACTION"))["body"]
+            with pytest.raises(ConnectionClosed), trio.fail_after(5):
+                while True:
+                    await troll.ws.get_message()
+            missing = await http.post(f"{api}/api/chat/users/setenabled", params={"accessToken": token},
+                                      json={"userId": "nobody", "enabled": False})
+            assert missing.status_code == 400
+    # The troll's address is banned (403 before the upgrade); their token is refused.
+    with trio.fail_after(5):
+        with pytest.raises(ConnectionRejected) as rejected:
+            async with open_websocket_url(ws_url(chat_server, mod_user["accessToken"]),
+                                          extra_headers=[("X-Forwarded-For", "203.0.113.9")]):
+                pass
+        assert rejected.value.status_code == 403
+        async with open_websocket_url(ws_url(chat_server, troll.user["accessToken"])) as ws:
+            assert json.loads(await ws.get_message()) == {"type": "ERROR_USER_DISABLED"}
 
 
 async def test_established_and_require_auth_modes(chat_server: RunningServer) -> None:

@@ -24,7 +24,7 @@ from owncast_cli.chat.hub import Hub
 from owncast_cli.chat.ratelimit import FLOOD_MESSAGE, MUTE_SECONDS
 from owncast_cli.chat.rules import ESTABLISHED_USER_SECONDS
 from owncast_cli.chat.sanitize import render_trusted_markdown
-from owncast_cli.chat.sessions import PART_DELAY_SECONDS, Sessions
+from owncast_cli.chat.sessions import PART_DELAY_SECONDS, WELCOME_DELAY_SECONDS, Sessions
 from owncast_cli.config.keys import KEYS
 from owncast_cli.daemons.context import Context
 from owncast_cli.db import open_database
@@ -136,6 +136,28 @@ async def test_part_follows_the_last_connection_by_ten_seconds(core: ChatCore, a
             assert parted["user"]["id"] == "bob" and len(watcher.of("USER_JOINED")) == 2
             assert [kind for _, kind in core.outbox.recorded] == [  # type: ignore[attr-defined]
                 "chat.user_joined", "chat.user_joined", "chat.user_parted"]
+            nursery.cancel_scope.cancel()
+
+
+async def test_the_welcome_message_comes_after_owncasts_delay(core: ChatCore, autojump_clock: MockClock) -> None:
+    core.apply_config({"server_welcome_message": "Hello"})
+    sessions = Sessions(core)
+    with trio.fail_after(60):
+        async with trio.open_nursery() as nursery:
+            sessions.nursery = nursery
+            started = trio.current_time()
+            sock = await connect(nursery, sessions, user(core, "newcomer"))
+            core.apply_config({"server_welcome_message": "Welcome, **you**"})  # read when it is sent
+            await trio.sleep(WELCOME_DELAY_SECONDS - 0.01)
+            assert not sock.of("SYSTEM")
+            welcome = await sock.wait_for("SYSTEM")
+            assert trio.current_time() - started == pytest.approx(WELCOME_DELAY_SECONDS)
+            assert welcome["body"] == "<p>Welcome, <strong>you</strong></p>"
+            # A connection gone before the delay gets nothing (and nothing fails).
+            early = await connect(nursery, sessions, user(core, "early"))
+            early.hang_up()
+            await trio.sleep(WELCOME_DELAY_SECONDS * 2)
+            assert not early.of("SYSTEM") and len(sock.of("SYSTEM")) == 1
             nursery.cancel_scope.cancel()
 
 

@@ -79,14 +79,15 @@ def test_history_hiding_and_pruning(db: Database) -> None:
     assert db.write(lambda: chat_messages.set_hidden(db, ["m3", "missing", "m3"], 5.0)) == ["m3"]
     db.write(lambda: users.set_disabled(db, "b", 5.0))  # a disabled user's messages leave history
     assert [m.id for m, _ in chat_messages.history(db)] == ["m1", "s1"]
-    assert [m.id for m in chat_messages.recent(db)] == ["m1", "s1", "m2", "m3"]
+    # Newest first, as Owncast's GetChatModerationHistory.
+    assert [m.id for m in chat_messages.recent(db)] == ["m3", "m2", "s1", "m1"]
     assert db.write(lambda: chat_messages.hide_by_user(db, "a", 6.0)) == ["m1"]
     assert [(m.id, m.hidden_at) for m in chat_messages.by_user(db, "a")] == [("m1", 6.0), ("m3", 5.0)]
     with pytest.raises(peewee.IntegrityError):
         db.write(lambda: chat_messages.save(db, [rows[0]]))  # an id is never stored twice
     assert chat_messages.count(db) == 4
     assert db.write(lambda: chat_messages.prune(db, 3.0)) == 2
-    assert [m.id for m in chat_messages.recent(db)] == ["m2", "m3"]
+    assert [m.id for m in chat_messages.recent(db)] == ["m3", "m2"]
 
 
 def test_ip_bans(db: Database) -> None:

@@ -306,14 +306,13 @@ async def test_shutdown_closes_chat_websockets_with_1001() -> None:
 
 
 def _configure(server: RunningServer) -> None:
-    set_config(server, "server_welcome_message", "welcome")
     set_config(server, "chat_spam_protection_enabled", "false")  # Bob sends two frames at once
 
 
 async def _alice_frames(server: RunningServer) -> list[list[str]]:
     """The event types of each frame Alice gets while Bob joins, chats, renames and is banned."""
     async with chat_client(server.base_url, "alice") as alice:
-        for kind in ("CONNECTED_USER_INFO", "SYSTEM", "USER_JOINED"):  # SYSTEM: the welcome
+        for kind in ("CONNECTED_USER_INFO", "USER_JOINED"):
             await alice.next(kind)
         async with chat_client(server.base_url, "bob") as bob:
             await alice.next("USER_JOINED")
@@ -342,5 +341,5 @@ async def test_both_transports_send_the_same_newline_batched_frames() -> None:
             assert (await register(apart.base_url, "second"))["displayName"] == "second"
     assert frames[0] == frames[1]
     # Events committed together go out together: the ban hides Bob's message and says so.
-    assert frames[0] == [["CONNECTED_USER_INFO"], ["SYSTEM"], ["USER_JOINED"], ["USER_JOINED"], ["CHAT"],
+    assert frames[0] == [["CONNECTED_USER_INFO"], ["USER_JOINED"], ["USER_JOINED"], ["CHAT"],
                          ["NAME_CHANGE"], ["VISIBILITY-UPDATE", "CHAT_ACTION"]]

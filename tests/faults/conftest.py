@@ -1,6 +1,6 @@
 """Fault-test harness: owncast daemons as separate processes on one data dir, as systemd runs them.
 
-A :class:`Cluster` starts ``owncast migrate`` and then ``owncast serve|ingest|transcode|chat`` (or
+A :class:`Cluster` starts ``owncast migrate`` and then ``owncast serve|ingest|transcode|chat|federate`` (or
 ``run-all``), each its own process with its own ``NOTIFY_SOCKET``, and treats a process as ready
 when it sends ``READY=1``: the same event systemd's ``Type=notify`` units wait for. Processes can
 be SIGKILLed, stopped with SIGTERM and started again with the same arguments.

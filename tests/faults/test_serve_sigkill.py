@@ -41,7 +41,8 @@ async def test_sigkill_serve_keeps_viewer_counts_config_and_hls(cluster: Cluster
         assert await serve.kill() == -9
         shown = json.loads(await cluster.owncast("status", "--json"))
         assert {d["name"]: d["state"] for d in shown["daemons"]} == {
-            "serve": "dead", "ingest": "running", "transcode": "running", "chat": "running"}
+            "serve": "dead", "ingest": "running", "transcode": "running", "chat": "running", "notify": "running",
+            "federate": "running"}
         await serve.start()
         assert cluster.base_url() == base
         shown = json.loads(await cluster.owncast("status", "--json"))

@@ -32,11 +32,11 @@ def test_rule_opens_for_the_window():
     (30, 10, LONG_OFFLINE, False),  # missed: never came
     (30, 89, StreamState(online=True), True), (30, 89, ENDED_AFTER_START, True),
     (30, 90, StreamState(online=True), False), (0, -1, LONG_OFFLINE, False)])
-async def test_window_from_the_schedule(db, minutes, offset, stream, is_open):
+async def test_window_from_the_schedule(db, tmp_path, minutes, offset, stream, is_open):
     db.write(lambda: edits.upsert(db, {"name": "Show", "start": "2026-03-01T12:00:00Z", "durationMinutes": 90},
                                   NOW - timedelta(days=1)))
     at = NOW + timedelta(minutes=offset)
-    core = ChatCore(SimpleNamespace(db=db, bus=None), clock=Clock(wall=at.timestamp))
+    core = ChatCore(SimpleNamespace(db=db, bus=None, settings=SimpleNamespace(datadir=tmp_path)), clock=Clock(wall=at.timestamp))
     core.config.update(schedule_enabled=True, schedule_chat_open_minutes=minutes)
     core.stream = stream
     with trio.fail_after(5):

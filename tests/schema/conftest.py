@@ -35,7 +35,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.conftest import RunningServer, fresh_datadir, serving, start_run_all
 from tests.openapi import SPEC_PATH
-from tests.schema.deviations import DEVIATIONS, Deviation
+from tests.schema.deviations import DEVIATIONS, UNDOCUMENTED, Deviation
+from tests.schema.strict import strict
 
 ADMIN = ("admin", "abc123")
 BASIC = "Basic " + base64.b64encode(b"admin:abc123").decode()
@@ -57,12 +58,6 @@ NOT_SERVED: dict[str, str] = {
     "/admin/federation/servers": "federation is not built yet",
     "/admin/federation/servers/{id}": "federation is not built yet",
     "/admin/federation/feature-requests": "federation is not built yet",
-    "/admin/federation/send": "federation is not built yet",
-    "/admin/federation/actions": "federation is not built yet",
-    "/admin/followers/remove": "federation is not built yet (no followers to remove)",
-    "/metrics/cmcd": "CMCD playback metrics are not collected yet",
-    "/notifications/register": "browser push notifications are not built yet",
-    "/admin/viewers/playback": "per-client playback metrics are not collected yet",
     "/auth/indieauth": "IndieAuth chat login is not built yet",
     "/auth/indieauth/callback": "IndieAuth chat login is not built yet",
     "/auth/provider/indieauth": "IndieAuth chat login is not built yet",
@@ -84,7 +79,13 @@ CONFIG = schemathesis.Config.from_dict({
 
 @functools.lru_cache(maxsize=1)
 def _spec() -> dict[str, Any]:
-    return yaml.load(SPEC_PATH.read_text(), Loader=yaml.CSafeLoader)  # C parser: 4x faster to collect
+    spec = yaml.load(SPEC_PATH.read_text(), Loader=yaml.CSafeLoader)  # C parser: 4x faster to collect
+    # A defect of Owncast's file: its handler (GetFederatedActions) answers a paginated response
+    # whose results are a list of activities, as every other paginated route does.
+    paginated = spec["components"]["schemas"]["PaginatedFederatedActivity"]["properties"]
+    paginated["results"] = {"type": "array", "items": {"$ref": "#/components/schemas/FederatedActivity"}}
+    # Responses are judged strictly (tests/schema/strict.py).
+    return strict(spec, UNDOCUMENTED)
 
 
 def load_schema(select: Callable[[str, str], bool]) -> Any:

@@ -7,6 +7,7 @@ look at.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 
@@ -96,9 +97,9 @@ async def test_live_offline_live_without_reload(site: LiveSite) -> None:
         await page.evaluate("window.__sameDocument = true")
         await page.screenshot(ARTIFACTS / "live-1280.png")
         await page.viewport(375, 740)
+        # On a phone the chat waits behind its header button (tests/serve/test_viewer_layout.py).
         await page.wait_for("document.getElementById('chat') === null || "
-                            "document.getElementById('chat').getBoundingClientRect().top >= "
-                            "document.getElementById('stage').getBoundingClientRect().bottom")
+                            "document.getElementById('chat').getBoundingClientRect().height === 0")
         await page.screenshot(ARTIFACTS / "live-375.png")
 
         await trio.to_thread.run_sync(site.go_offline)
@@ -222,3 +223,28 @@ async def _key(page: cdp.Page, key: str) -> None:
                         windowsVirtualKeyCode=codes[key], nativeVirtualKeyCode=codes[key])
     if key == "Enter":
         await page.send("Input.dispatchKeyEvent", type="char", text="\r", key=key)
+
+
+async def test_the_player_reports_its_playback_to_the_cmcd_collector(site: LiveSite) -> None:
+    """The page's player sends CMCD v2 event reports (throughput, bitrate, latency, download time)
+    under its session id; they reach the stored playback reports that feed the admin's figures."""
+    if site.ffmpeg is None:
+        await trio.to_thread.run_sync(site.go_live)
+    async with cdp.browser() as new_page, new_page() as page:
+        await page.viewport(1280, 800)
+        await page.goto(site.server.base_url + "/?player=hlsjs")
+        await _advances(page)
+        sid = await page.evaluate("window.OwncastPlayer.sessionId")
+        db = site.server.datadir / "owncast.db"
+
+        def reports() -> list[tuple[float | None, float | None, float | None]]:
+            with sqlite3.connect(db) as conn:
+                return conn.execute("SELECT bandwidth, latency, download_duration FROM playback_reports"
+                                    " WHERE client_id = ? ORDER BY id", (sid,)).fetchall()
+
+        # The "playing" report at once, then one every 10 s: the interval's carries every figure.
+        with trio.fail_after(40):
+            while not any(all(figure and figure > 0 for figure in row) for row in await trio.to_thread.run_sync(reports)):
+                await trio.sleep(0.5)
+        rows = await trio.to_thread.run_sync(reports)
+        assert len(rows) >= 2 and all(latency is None or latency < 60 for _, latency, _ in rows), rows

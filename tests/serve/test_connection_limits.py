@@ -46,8 +46,10 @@ def configured(**values: object) -> Path:
 
 @pytest.fixture(scope="module")
 def tight() -> Iterator[RunningServer]:
-    """serve with a short idle timeout and a small per-address cap."""
-    datadir = configured(http_idle_timeout_seconds=IDLE_TIMEOUT, http_max_connections_per_address=PER_ADDRESS)
+    """serve with a short idle timeout and a small per-address cap. Only 127.0.0.1 is a trusted proxy
+    here (loopback, 127.0.0.0/8, is by default): the other 127.0.x.y play clients elsewhere."""
+    datadir = configured(http_idle_timeout_seconds=IDLE_TIMEOUT, http_max_connections_per_address=PER_ADDRESS,
+                         trusted_proxies='["127.0.0.1", "::1"]')
     with serving(start_serve(datadir)) as running:
         yield running
 

@@ -98,4 +98,4 @@ async def test_http_and_websocket_proxied_to_the_chat_socket(serve_alone):
 def assert_unavailable(response: httpx.Response) -> None:
     assert response.status_code == 503
     assert response.headers["retry-after"] == "2"
-    assert response.json() == {"error": "the chat daemon is not running; try again shortly", "daemon": "chat"}
+    assert response.json() == {"error": "the chat daemon is not running; start it with `owncast chat` (or run every daemon with `owncast run-all`), or try again shortly", "daemon": "chat"}

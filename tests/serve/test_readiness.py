@@ -19,7 +19,7 @@ from tests.serve.conftest import start_serve
 
 pytestmark = pytest.mark.e2e
 
-UNAVAILABLE = {"error": "the chat daemon is not running; try again shortly", "daemon": "chat"}
+UNAVAILABLE = {"error": "the chat daemon is not running; start it with `owncast chat` (or run every daemon with `owncast run-all`), or try again shortly", "daemon": "chat"}
 WS_HEADERS = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 

@@ -49,6 +49,21 @@ class ChatAction(BusEvent):
     user: JsonObject
 
 
+@event_type("chat.fediverse_engagement", publishers=("chat",))
+@dataclass(frozen=True)
+class ChatFediverseEngagement(BusEvent):
+    """A FEDIVERSE_ENGAGEMENT_FOLLOW/LIKE/REPOST line (shown when federation_show_engagement is on)."""
+
+    body: str
+    id: str
+    image: str | None
+    link: str
+    timestamp: str
+    title: str
+    kind: str = field(metadata=WIRE_TYPE)
+    user: JsonObject
+
+
 @event_type("chat.user_joined", publishers=("chat",))
 @dataclass(frozen=True)
 class ChatUserJoined(BusEvent):
@@ -136,6 +151,6 @@ class ChatUserUpdated(BusEvent):
 
 #: The events the chat daemon publishes (what ``owncast chat tail`` follows).
 CHAT_EVENTS: tuple[type[BusEvent], ...] = (
-    ChatMessage, ChatSystem, ChatAction, ChatNameChange, ChatUserJoined, ChatUserParted,
+    ChatMessage, ChatSystem, ChatAction, ChatFediverseEngagement, ChatNameChange, ChatUserJoined, ChatUserParted,
     ChatVisibilityUpdate, ChatUserDisabled, ChatUserEnabled, ChatColorChange,
 )

@@ -3,21 +3,21 @@
 Each setter takes ``{"value": ...}``, normalises what Owncast's admin sends (numbers as floats,
 tags as ``[{"value": "tag"}]``), then goes through the config table's validator and publishes
 ``config.changed`` like ``owncast config set`` does, so the CLI and the API cannot disagree. A
-refused value is a 400 ``{"success": false, "message": ...}`` naming what is allowed.
+refused value is a 400 ``{"success": false, "message": ...}``: Owncast's words where its handler
+checks the value itself (:mod:`prechecks`), else the validator's, naming what is allowed.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import trio
 
 from owncast_cli.config.keys import KEYS
 from owncast_cli.config.store import ConfigError
+from owncast_cli.serve.admin import prechecks
 from owncast_cli.serve.admin.common import BadRequest, as_int, fail, json_object, ok
 from owncast_cli.serve.admin.configure import set_values
 
@@ -45,78 +45,85 @@ def _tags(value: Any) -> Any:
     return items
 
 
-def _server_url(value: Any) -> Any:
-    """Owncast refuses a private-address server URL (federation and IndieAuth need a public one)."""
-    if not isinstance(value, str):
-        return value
-    host = urlsplit(value).hostname or ""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return value.rstrip("/")
-    if address.is_private:
-        raise BadRequest("Server URL cannot be private")
-    return value.rstrip("/")
-
-
 @dataclass(frozen=True)
 class Setter:
     key: str
     transform: Callable[[Any], Any] = lambda value: value
+    #: Owncast's answer on success, and to a body it cannot decode (its exact texts).
     message: str = "changed"
+    unparsable: str = "unable to parse new value"
 
 
-#: Path below /api/admin/config/ -> setter (Owncast webserver/handlers/admin/config.go and friends).
+_LIST = "unable to parse array of values"
+
+#: Path below /api/admin/config/ -> setter (Owncast webserver/handlers/admin/config.go,
+#: appearance.go, federation.go, notifications.go; the messages are theirs).
 SETTERS: dict[str, Setter] = {
     "adminpass": Setter("admin_password_key"),
-    "streamkeys": Setter("stream_keys"),
+    "streamkeys": Setter("stream_keys", prechecks.stream_keys,
+                         unparsable="unable to update stream keys with provided values"),
     "pagecontent": Setter("extra_page_content"),
     "streamtitle": Setter("stream_title"),
     "name": Setter("server_name"),
     "serversummary": Setter("server_summary"),
     "offlinemessage": Setter("custom_offline_message", _strip),
     "welcomemessage": Setter("server_welcome_message", _strip),
-    "chat/disable": Setter("chat_disabled"),
-    "chat/joinmessagesenabled": Setter("chat_join_messages_enabled"),
-    "chat/establishedusermode": Setter("chat_established_users_only_mode"),
-    "chat/forbiddenusernames": Setter("blocked_usernames", _string_items),
-    "chat/suggestedusernames": Setter("suggested_usernames", _string_items),
-    "chat/spamprotectionenabled": Setter("chat_spam_protection_enabled"),
-    "chat/slurfilterenabled": Setter("chat_slur_filter_enabled"),
-    "chat/requireauthentication": Setter("chat_require_authentication"),
-    "video/codec": Setter("video_codec"),
+    "chat/disable": Setter("chat_disabled", message="chat disabled status updated"),
+    "chat/joinmessagesenabled": Setter("chat_join_messages_enabled", message="chat join message status updated"),
+    "chat/establishedusermode": Setter("chat_established_users_only_mode",
+                                       message="chat established users only mode updated"),
+    "chat/forbiddenusernames": Setter("blocked_usernames", _string_items, "forbidden username list updated",
+                                      "unable to update forbidden usernames with provided values"),
+    "chat/suggestedusernames": Setter("suggested_usernames", _string_items, "suggested username list updated",
+                                      "unable to update suggested usernames with provided values"),
+    "chat/spamprotectionenabled": Setter("chat_spam_protection_enabled", message="chat spam protection changed"),
+    "chat/slurfilterenabled": Setter("chat_slur_filter_enabled", message="chat message slur filter changed"),
+    "chat/requireauthentication": Setter("chat_require_authentication",
+                                         message="chat authentication requirement changed"),
+    "video/codec": Setter("video_codec", message="video codec updated"),
     "video/streamlatencylevel": Setter("video_latency_level", as_int, "set stream latency"),
-    "video/streamoutputvariants": Setter("video_stream_output_variants"),
-    "appearance": Setter("custom_color_variable_values"),
-    "tags": Setter("server_metadata_tags", _tags),
+    "video/streamoutputvariants": Setter("video_stream_output_variants", message="stream output variants updated",
+                                         unparsable="unable to update video config with provided values"),
+    "appearance": Setter("custom_color_variable_values", message="custom appearance variables updated",
+                         unparsable="unable to update appearance variable values"),
+    "tags": Setter("server_metadata_tags", _tags, unparsable=_LIST),
     "ffmpegpath": Setter("ffmpeg_path", _strip),
-    "webserverport": Setter("http_port_number", as_int, "HTTP port set"),
-    "webserverip": Setter("http_listen_address", _strip, "HTTP listen address set"),
+    "webserverport": Setter("http_port_number", prechecks.http_port, "HTTP port set"),
+    "webserverip": Setter("http_listen_address", prechecks.listen_ip, "HTTP listen address set"),
     "rtmpserverport": Setter("rtmp_port_number", as_int, "rtmp port set"),
     "rtmpserverbindaddress": Setter("rtmp_listen_address", _strip, "rtmp bind address set"),
     "sockethostoverride": Setter("websocket_host_override", _strip, "websocket host override set"),
-    "videoservingendpoint": Setter("video_serving_endpoint", _strip),
+    "videoservingendpoint": Setter("video_serving_endpoint", _strip, "custom video serving endpoint updated"),
     "nsfw": Setter("nsfw"),
-    "autoplay": Setter("autoplay"),
+    "autoplay": Setter("autoplay", prechecks.autoplay),
     "directoryenabled": Setter("directory_enabled", message="directory state changed"),
-    "socialhandles": Setter("social_handles"),
-    "s3": Setter("s3_storage_config"),
-    "serverurl": Setter("server_url", _server_url, "server url set"),
-    "externalactions": Setter("external_actions"),
-    "customstyles": Setter("custom_styles"),
-    "customjavascript": Setter("custom_javascript"),
-    "hideviewercount": Setter("hide_viewer_count"),
-    "disablesearchindexing": Setter("disable_search_indexing"),
-    "federation/enable": Setter("federation_enabled"),
-    "federation/private": Setter("federation_private"),
-    "federation/showengagement": Setter("federation_show_engagement"),
+    "socialhandles": Setter("social_handles", message="social handles updated",
+                            unparsable="unable to update social handles with provided values"),
+    "s3": Setter("s3_storage_config", prechecks.s3, message="storage configuration changed",
+                 unparsable="unable to update s3 config with provided values"),
+    "serverurl": Setter("server_url", prechecks.server_url, "server url set"),
+    "externalactions": Setter("external_actions", message="external actions update",
+                              unparsable="unable to update external actions with provided values"),
+    "customstyles": Setter("custom_styles", message="custom styles updated"),
+    # Owncast's SetCustomJavascript answers with the styles' text; kept so clients see the same.
+    "customjavascript": Setter("custom_javascript", message="custom styles updated"),
+    "hideviewercount": Setter("hide_viewer_count", message="hide viewer count setting updated"),
+    "disablesearchindexing": Setter("disable_search_indexing", message="search indexing support updated"),
+    "federation/enable": Setter("federation_enabled", message="federation features saved"),
+    "federation/private": Setter("federation_private", message="federation private saved"),
+    "federation/showengagement": Setter("federation_show_engagement", message="federation show engagement saved"),
     "federation/enablequotes": Setter("federation_enable_quotes"),
     "federation/hidefollowers": Setter("federation_hide_followers_tab"),
-    "federation/username": Setter("federation_username", _strip),
-    "federation/livemessage": Setter("federation_go_live_message"),
-    "federation/blockdomains": Setter("federation_blocked_domains", _string_items),
-    "notifications/discord": Setter("discord_configuration"),
-    "notifications/browser": Setter("browser_push_configuration"),
+    "federation/username": Setter("federation_username", _strip, "username saved"),
+    "federation/livemessage": Setter("federation_go_live_message", message="message saved"),
+    "federation/blockdomains": Setter("federation_blocked_domains", _string_items, "saved", _LIST),
+    "notifications/discord": Setter("discord_configuration", message="updated discord config with provided values",
+                                    unparsable="unable to update discord config with provided values"),
+    "notifications/browser": Setter("browser_push_configuration",
+                                    message="updated browser push config with provided values",
+                                    unparsable="unable to update browser push config with provided values"),
+    # Ours: go-live channels through apprise, each URL with its own message.
+    "notifications/apprise": Setter("notifications_apprise_urls"),
 }
 
 
@@ -136,7 +143,7 @@ async def _check_ffmpeg(path: str) -> str | None:
 async def apply_setter(svc: Services, setter: Setter, body: dict[str, Any]) -> Any:
     """Validate and store one setter's value; the answer Owncast gives."""
     if "value" not in body:
-        return fail('the body must be a JSON object such as {"value": ...}')
+        return fail("value field is required")  # Owncast's appearance.go text (the others crash)
     try:
         value = setter.transform(body["value"])
     except BadRequest as exc:
@@ -161,8 +168,8 @@ def register(app: QuartTrio, svc: Services) -> None:
         async def handler(setter: Setter = setter) -> Any:
             try:
                 body = await json_object('{"value": ...}')
-            except BadRequest as exc:
-                return fail(str(exc))
+            except BadRequest:
+                return fail(setter.unparsable)
             return await apply_setter(svc, setter, body)
 
         app.add_url_rule(f"/api/admin/config/{path}", f"admin_config_{path.replace('/', '_')}",

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from quart import jsonify
 
-from owncast_cli import state
+from owncast_cli import __version__, state
 from owncast_cli.adminauth import HAS_ADMIN_ACCESS
-from owncast_cli.serve import api_public
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, no_store
 from owncast_cli.serve.admin.config_setters import SETTERS, apply_setter
 
@@ -43,4 +42,12 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.route("/api/integrations/status", methods=["GET", "OPTIONS"])
     async def integration_get_status() -> Any:
         stream, viewers = await db.run(lambda: (state.stream(db), state.viewers(db)))
-        return no_store(jsonify(api_public.status(stream, viewers, svc.live.values)))
+        return no_store(jsonify(core_status(stream, viewers)))
+
+
+def core_status(stream: dict[str, Any], viewers: dict[str, int]) -> dict[str, Any]:
+    """Owncast's ExternalGetStatus writes core.GetStatus(), a models.Status (not /api/status's shape)."""
+    return {"online": bool(stream["online"]), "viewerCount": viewers["current"],
+            "overallMaxViewerCount": viewers["overallPeak"], "sessionMaxViewerCount": viewers["sessionPeak"],
+            "lastConnectTime": stream["lastConnectTime"], "lastDisconnectTime": stream["lastDisconnectTime"],
+            "versionNumber": __version__}

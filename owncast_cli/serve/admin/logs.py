@@ -107,8 +107,9 @@ def collect(handler: RingHandler, log_file: Path, *, min_level: int = logging.DE
         number = logging.getLevelName(level)
         if isinstance(number, int) and number < min_level:
             continue
-        out.append({"time": state.rfc3339(ts), "level": _LEVELS.get(level, level.lower()),
-                    "message": f"{name}: {message}"})
+        # logsResponse's field order (webserver/handlers/admin/logs.go).
+        out.append({"time": state.rfc3339(ts), "message": f"{name}: {message}",
+                    "level": _LEVELS.get(level, level.lower())})
     return out
 
 

@@ -160,15 +160,16 @@ def register(app: QuartTrio, svc: Services) -> None:
     @app.get("/api/admin/metrics/video")
     async def admin_get_video_metrics() -> Any:
         since = time.time() - KEEP_SECONDS
+        # The response struct's field order (webserver/handlers/admin/video.go).
         names = {
             "errors": "playback.errors", "qualityVariantChanges": "playback.qualityVariantChanges",
             "highestLatency": "playback.latency.max", "medianLatency": "playback.latency.median",
             "lowestLatency": "playback.latency.min",
-            "maximumSegmentDownloadDuration": "playback.download.max",
             "medianSegmentDownloadDuration": "playback.download.median",
+            "maximumSegmentDownloadDuration": "playback.download.max",
             "minimumSegmentDownloadDuration": "playback.download.min",
-            "maxPlayerBitrate": "playback.bitrate.max", "medianPlayerBitrate": "playback.bitrate.median",
-            "minPlayerBitrate": "playback.bitrate.min",
+            "minPlayerBitrate": "playback.bitrate.min", "medianPlayerBitrate": "playback.bitrate.median",
+            "maxPlayerBitrate": "playback.bitrate.max",
         }
 
         def read() -> tuple[dict[str, Any], dict[str, Any], dict[str, int], Any]:

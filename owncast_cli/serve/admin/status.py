@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from quart import jsonify
 
@@ -11,9 +11,11 @@ from owncast_cli import __version__, state
 from owncast_cli.bus.catalog import IngestDisconnect
 from owncast_cli.config import defaults
 from owncast_cli.config.values import ConfigValues
+from owncast_cli.media.variants import StreamOutputVariant, VariantError
 from owncast_cli.serve.admin.common import fail, no_store, ok
 from owncast_cli.serve.metrics import HEALTH_KEY as PLAYBACK_HEALTH_KEY
 from owncast_cli.serve.platforms import social_icon
+from owncast_cli.serve.playback_clients import playback_list
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -30,6 +32,10 @@ DEFAULT_KEY_WARNING = ("The only stream key is the default 'abc123': anyone can 
                        "Add your own (`owncast keys add`) and remove it.")
 #: bcrypt hash -> whether it is the hash of the default password (bcrypt costs ~0.2 s: ask once).
 _default_hash: dict[str, bool] = {}
+
+
+#: Owncast's healthyPercentageValue: above it, the stream counts as healthy.
+HEALTHY_PERCENT: Final = 75
 
 
 def _is_default_password(stored: str) -> bool:
@@ -56,122 +62,129 @@ def health(online: bool, transcode: dict[str, Any] | None, playback: dict[str, A
            viewers: int) -> dict[str, Any] | None:
     """Owncast's StreamHealthOverview from the transcoder's progress and the players' reports.
 
-    ``healthPercentage`` is 100 when the transcoder keeps up and no player reported errors in the
-    last window; ``representation`` is the share of current viewers whose players reported.
+    ``healthPercentage`` is the share of reporting players with no errors in the last window
+    (Owncast's errorCountHealthOverview: healthy above 75 %), at most 50 when the transcoder falls
+    behind; ``representation`` is the share of current viewers whose players reported.
     """
     if not online:
         return None
     messages = []
     percent = 100
-    transcoder_ok = transcode is None or bool(transcode.get("healthy", True))
-    if not transcoder_ok:
-        percent = 50
-        messages.append(str(transcode.get("message") or "the transcoder falls behind"))  # type: ignore[union-attr]
+    healthy = True
+    if transcode is not None and not transcode.get("healthy", True):
+        percent, healthy = 50, False
+        messages.append(str(transcode.get("message") or "the transcoder falls behind"))
     representation = 0
     if playback:
-        reports = max(1, int(playback.get("reports") or 0))
-        errors = float(playback.get("errors") or 0)
-        if errors:
-            percent = min(percent, max(0, round(100 - 100 * errors / reports)))
-            messages.append(f"viewers' players reported {errors:g} errors in the last window")
+        clients = int(playback.get("clients") or 0)
+        with_errors = min(clients, int(playback.get("clientsWithErrors") or 0))
+        if clients and with_errors:
+            share = int(100 - 100 * with_errors / clients)
+            percent, healthy = min(percent, share), healthy and share > HEALTHY_PERCENT
+            messages.append(f"{with_errors} of {clients} clients ({100 - share}%) are experiencing "
+                            "different, unspecified, playback issues.")
         if viewers:
-            representation = min(100, round(100 * int(playback.get("clients") or 0) / viewers))
-    out: dict[str, Any] = {"healthy": percent == 100, "healthPercentage": percent,
-                           "representation": representation}
-    if messages:
-        out["message"] = "; ".join(messages)
-    return out
+            representation = min(100, round(100 * clients / viewers))
+    # StreamHealthOverview's fields in the OpenAPI file's order (Owncast's current struct; the
+    # message is always there, empty when all is well).
+    return {"message": "; ".join(messages), "healthPercentage": percent, "representation": representation,
+            "healthy": healthy}
 
 
 def admin_status(stream: dict[str, Any], viewers: dict[str, int], config: ConfigValues,
                  transcode: dict[str, Any] | None, playback: dict[str, Any] | None,
                  warned: list[str]) -> dict[str, Any]:
+    """Owncast's adminStatusResponse, fields in its order (null broadcaster when offline)."""
     online = bool(stream["online"])
-    body: dict[str, Any] = {
-        "online": online,
+    broadcaster = stream.get("broadcaster") if online else None
+    current = None
+    if broadcaster:
+        current = {"outputSettings": config.video_stream_output_variants,
+                   "latencyLevel": {"level": config.video_latency_level}}
+    return {
+        "broadcaster": broadcaster or None,
+        "currentBroadcast": current,
+        "health": health(online, transcode, playback, viewers["current"]),
         "streamTitle": config.stream_title,
         "versionNumber": __version__,
         "viewerCount": viewers["current"],
         "overallPeakViewerCount": viewers["overallPeak"],
         "sessionPeakViewerCount": viewers["sessionPeak"],
-        "health": health(online, transcode, playback, viewers["current"]),
+        "online": online,
+        # Ours: what an admin must fix (tests/parity/TABLE.md lists it as an addition).
         "warnings": warned,
     }
-    broadcaster = stream.get("broadcaster")
-    if online and broadcaster:
-        body["broadcaster"] = broadcaster
-        body["currentBroadcast"] = {
-            "outputSettings": config.video_stream_output_variants,
-            "latencyLevel": {"level": config.video_latency_level},
-        }
-    return body
+
+
+def admin_variant(raw: dict[str, Any]) -> dict[str, Any]:
+    """One variant as serverConfig.go rebuilds it: name and defaults filled in, MarshalJSON's order."""
+    try:
+        variant = StreamOutputVariant.from_json(raw)
+    except VariantError:
+        return dict(raw)  # refused by the transcoder, which says why; shown as stored
+    out: dict[str, Any] = {"framerate": variant.effective_framerate, "name": variant.display_name,
+                           "videoPassthrough": variant.video_passthrough,
+                           "audioPassthrough": variant.effective_audio_passthrough,
+                           "videoBitrate": variant.video_bitrate, "audioBitrate": variant.audio_bitrate}
+    if variant.scaled_width:
+        out["scaledWidth"] = variant.scaled_width
+    if variant.scaled_height:
+        out["scaledHeight"] = variant.scaled_height
+    return out | {"encoderPreset": "", "cpuUsageLevel": variant.cpu_usage_level}
 
 
 def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bool) -> dict[str, Any]:
-    """Owncast's ``GET /api/admin/serverconfig`` (webserver/handlers/admin/serverConfig.go)."""
+    """Owncast's ``GET /api/admin/serverconfig`` (webserver/handlers/admin/serverConfig.go): what
+    is stored, fields in serverConfigAdminResponse's order."""
     s3 = {"enabled": False, "endpoint": "", "accessKey": "", "secret": "", "bucket": "", "region": "",
           "acl": "", "pathPrefix": "", "forcePathStyle": False, **config.s3_storage_config}
     handles = []
     for handle in config.social_handles:
         icon = social_icon(handle["platform"])
         handles.append({**handle, "icon": icon} if icon else dict(handle))
-    return {
+    body: dict[str, Any] = {
         "instanceDetails": {
-            "name": config.server_name,
-            "summary": config.server_summary,
+            "appearanceVariables": config.custom_color_variable_values,
+            "version": f"Owncast (Python) v{__version__}",
             "welcomeMessage": config.server_welcome_message,
             "offlineMessage": config.custom_offline_message,
             "logo": config.logo_path,
-            "tags": config.server_metadata_tags,
-            "socialHandles": handles,
+            "name": config.server_name,
             "extraPageContent": config.extra_page_content,
             "streamTitle": config.stream_title,
-            "nsfw": config.nsfw,
-            "autoplay": config.autoplay,
             "customStyles": config.custom_styles,
             "customJavascript": config.custom_javascript,
-            "appearanceVariables": config.custom_color_variable_values,
-            "version": f"Owncast (Python) v{__version__}",
+            "summary": config.server_summary,
+            "tags": config.server_metadata_tags,
+            "socialHandles": handles,
+            "nsfw": config.nsfw,
+            "autoplay": config.autoplay,
         },
+        "notifications": {
+            "browser": config.browser_push_configuration,
+            "discord": config.discord_configuration,
+        },
+        "yp": {"instanceUrl": config.server_url, "enabled": config.directory_enabled},
         "ffmpegPath": config.ffmpeg_path,
         # As Owncast: the stored bcrypt hash, never the password.
         "adminPassword": config.admin_password_key,
-        "streamKeys": config.stream_keys,
-        "streamKeyOverridden": key_overridden,
-        "webServerPort": config.http_port_number,
+    }
+    if config.websocket_host_override:  # omitempty
+        body["socketHostOverride"] = config.websocket_host_override
+    return body | {
         "webServerIP": config.http_listen_address,
-        "rtmpServerPort": config.rtmp_port_number,
-        "rtmpServerAddress": config.rtmp_listen_address,
-        "socketHostOverride": config.websocket_host_override,
-        "videoServingEndpoint": config.video_serving_endpoint,
-        "videoSettings": {
-            "videoQualityVariants": config.video_stream_output_variants,
-            "latencyLevel": config.video_latency_level,
-        },
-        "supportedCodecs": codecs,
         "videoCodec": config.video_codec,
+        "videoServingEndpoint": config.video_serving_endpoint,
         "s3": s3,
-        "yp": {"enabled": config.directory_enabled, "instanceUrl": config.server_url},
-        "chatDisabled": config.chat_disabled,
-        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
-        "chatEstablishedUserMode": config.chat_established_users_only_mode,
-        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
-        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
-        "chatRequireAuthentication": config.chat_require_authentication,
-        "forbiddenUsernames": config.blocked_usernames,
-        "suggestedUsernames": config.suggested_usernames,
-        "hideViewerCount": config.hide_viewer_count,
-        "disableSearchIndexing": config.disable_search_indexing,
-        "externalActions": config.external_actions,
         "federation": {
-            "enabled": config.federation_enabled,
-            "isPrivate": config.federation_private,
             "username": config.federation_username,
             "goLiveMessage": config.federation_go_live_message,
+            "blockedDomains": config.federation_blocked_domains,
+            "enabled": config.federation_enabled,
+            "isPrivate": config.federation_private,
             "showEngagement": config.federation_show_engagement,
             "enableQuotes": config.federation_enable_quotes,
             "hideFollowersTab": config.federation_hide_followers_tab,
-            "blockedDomains": config.federation_blocked_domains,
         },
         # Owncast's develop branch sends enabled and reminderMessage; the rest are the other
         # settings of /api/admin/config/schedule/*, for the dashboard.
@@ -183,10 +196,28 @@ def server_config(config: ConfigValues, *, codecs: list[str], key_overridden: bo
             "firstReminderMinutes": config.schedule_reminder_minutes,
             "secondReminderMinutes": config.schedule_second_reminder_minutes,
         },
-        "notifications": {
-            "discord": config.discord_configuration,
-            "browser": config.browser_push_configuration,
+        "supportedCodecs": codecs,
+        "externalActions": config.external_actions,
+        "styleContributors": [],  # plugins that style the page: none here
+        "forbiddenUsernames": config.blocked_usernames,
+        "suggestedUsernames": config.suggested_usernames,
+        "streamKeys": config.stream_keys,
+        "videoSettings": {
+            "videoQualityVariants": [admin_variant(v) for v in config.video_stream_output_variants],
+            "latencyLevel": config.video_latency_level,
         },
+        "rtmpServerPort": config.rtmp_port_number,
+        "rtmpServerAddress": config.rtmp_listen_address,
+        "webServerPort": config.http_port_number,
+        "chatDisabled": config.chat_disabled,
+        "chatJoinMessagesEnabled": config.chat_join_messages_enabled,
+        "chatEstablishedUserMode": config.chat_established_users_only_mode,
+        "chatSpamProtectionEnabled": config.chat_spam_protection_enabled,
+        "chatSlurFilterEnabled": config.chat_slur_filter_enabled,
+        "chatRequireAuthentication": config.chat_require_authentication,
+        "disableSearchIndexing": config.disable_search_indexing,
+        "streamKeyOverridden": key_overridden,
+        "hideViewerCount": config.hide_viewer_count,
     }
 
 
@@ -237,12 +268,19 @@ def register(app: QuartTrio, svc: Services) -> None:
         body = server_config(now["config"], codecs=codecs, key_overridden=ctx.settings.streamkey is not None)
         return no_store(jsonify(body))
 
+    @app.get("/api/admin/viewers/playback")
+    async def admin_get_playback_clients() -> Any:
+        offset = time.time() - svc.viewers.clock()
+        return no_store(jsonify(playback_list(svc.viewers.snapshot(), svc.metrics.clients, geo=svc.geoip.lookup,
+                                              first_seen=lambda seen: state.rfc3339(seen + offset))))
+
     @app.get("/api/admin/viewers")
     async def admin_get_viewers() -> Any:
         # Viewers keep monotonic times; shown as wall-clock RFC 3339 like Owncast's firstSeen.
         offset = time.time() - svc.viewers.clock()
         return no_store(jsonify([
-            {"clientID": v["clientID"], "ipAddress": v["ipAddress"], "userAgent": v["userAgent"],
-             "firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": None}
+            # models.Viewer's field order.
+            {"firstSeen": state.rfc3339(v["firstSeen"] + offset), "geo": svc.geoip.lookup(v["ipAddress"]),
+             "userAgent": v["userAgent"], "ipAddress": v["ipAddress"], "clientID": v["clientID"]}
             for v in sorted(svc.viewers.snapshot(), key=lambda v: v["firstSeen"])
         ]))

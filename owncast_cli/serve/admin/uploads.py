@@ -2,10 +2,14 @@
 
 File names are ours (``logo.png``, ``favicon.ico``, ``emoji/<name>.<ext>`` with a plain name), so no
 request can write outside the data directory; files are written to a temporary name and renamed.
+Owncast takes the type from the data URL's header (a PNG declared ``image/jpeg`` is refused as a
+favicon, a JPEG declared ``image/png`` is stored as ``favicon.png``); we take it from the bytes,
+with Owncast's messages (webserver/handlers/admin/emoji.go and config.go, SetFavicon).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -19,7 +23,7 @@ from quart import request
 from owncast_cli.config.store import ConfigError
 from owncast_cli.serve.admin.common import BadRequest, fail, json_object, ok
 from owncast_cli.serve.admin.configure import set_values
-from owncast_cli.serve.admin.images import ImageError, check_image, decode_data_url
+from owncast_cli.serve.admin.images import ImageError, check_image, decode_data_url, sniff
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -34,6 +38,11 @@ MAX_LOGO_BYTES: Final = 700 * 1024
 MAX_EMOJI_BYTES: Final = 256 * 1024
 MAX_FAVICON_BYTES: Final = 200 * 1024  # Owncast's limit
 _EMOJI_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _quoted(name: str) -> str:
+    """A name quoted as Go's %q does (Owncast's messages use it)."""
+    return json.dumps(name, ensure_ascii=False)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -87,7 +96,9 @@ async def _favicon_bytes() -> bytes:
             raise BadRequest("no file provided")
         return upload.read()
     body = await json_object('{"value": "data:image/png;base64,..."}')
-    return decode_data_url(body.get("value"))
+    if not isinstance(body.get("value"), str):
+        raise BadRequest("unable to find image data")
+    return decode_data_url(body["value"])
 
 
 def register(app: QuartTrio, svc: Services) -> None:
@@ -97,6 +108,10 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def admin_upload_emoji() -> Any:
         try:
             body = await json_object('{"name": "emoji name", "data": "data:image/png;base64,..."}')
+            if body.get("data") is None:
+                raise BadRequest("data field is required")
+            if body.get("name") is None:
+                raise BadRequest("name field is required")
             stem = emoji_stem(body.get("name"))
             data = decode_data_url(body.get("data"))
             extension = await _checked(data, allowed=EMOJI_TYPES, max_bytes=MAX_EMOJI_BYTES)
@@ -106,15 +121,16 @@ def register(app: QuartTrio, svc: Services) -> None:
 
         def write() -> str | None:
             folder.mkdir(parents=True, exist_ok=True)
-            if _existing(folder, stem):
-                return f"an emoji named {stem} already exists; delete it first"
+            existing = _existing(folder, stem)
+            if existing:
+                return f"An emoji with the name {_quoted(existing[0].name)} already exists"
             write_atomically(folder / f"{stem}{extension}", data)
             return None
 
         problem = await trio.to_thread.run_sync(write)
         if problem is not None:
             return fail(problem)
-        return ok(f"Emoji {stem}{extension} has been uploaded")
+        return ok(f"Emoji {_quoted(stem + extension)} has been uploaded")
 
     @app.post("/api/admin/emoji/delete")
     async def admin_delete_emoji() -> Any:
@@ -132,14 +148,16 @@ def register(app: QuartTrio, svc: Services) -> None:
 
         removed = await trio.to_thread.run_sync(remove)
         if not removed:
-            return fail(f"no custom emoji named {stem}")
-        return ok(f"Emoji {', '.join(removed)} has been deleted")
+            return fail(f"Emoji {_quoted(body['name'])} doesn't exist")
+        return ok(f"Emoji {_quoted(', '.join(removed))} has been deleted")
 
     @app.post("/api/admin/config/logo")
     async def admin_set_logo() -> Any:
         try:
             body = await json_object('{"value": "data:image/png;base64,..."}')
-            data = decode_data_url(body.get("value"))
+            if not isinstance(body.get("value"), str):
+                raise BadRequest("unable to find image data")
+            data = decode_data_url(body["value"])
             extension = await _checked(data, allowed=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES)
         except (BadRequest, ImageError) as exc:
             return fail(str(exc))
@@ -156,11 +174,14 @@ def register(app: QuartTrio, svc: Services) -> None:
     async def admin_set_favicon() -> Any:
         try:
             data = await _favicon_bytes()
-            extension = check_image(data, allowed=FAVICON_TYPES, max_bytes=MAX_FAVICON_BYTES)
-        except BadRequest as exc:
+        except (BadRequest, ImageError) as exc:
             return fail(str(exc))
-        except ImageError as exc:
-            return fail(f"favicon must be PNG or ICO format, at most 200KB: {exc}")
+        # Owncast's order: the type first, then the size.
+        extension = sniff(data)
+        if extension is None or extension not in FAVICON_TYPES:
+            return fail("favicon must be PNG or ICO format")
+        if len(data) > MAX_FAVICON_BYTES:
+            return fail("file too large, max 200KB")
         target = settings.datadir / f"favicon{extension}"
         await trio.to_thread.run_sync(write_atomically, target, data)
         await set_values(svc.ctx, {"favicon_path": target.name})

@@ -137,7 +137,24 @@
     syncMute();
   }
 
+  function wireChatToggle() {
+    // Phones: the header's Chat button opens the chat under the video (see owncast.css).
+    const toggle = $("chat-toggle");
+    if (!toggle) return;
+    toggle.addEventListener("click", () => {
+      const open = document.body.classList.toggle("chat-open");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Close chat" : "Chat";
+      if (!open) return;
+      window.scrollTo(0, 0);
+      // Hidden, the panel could not keep its newest messages in view: show them now.
+      const chat = $("chat").__owncastChat;
+      if (chat) chat.scrollToEnd();
+    });
+  }
+
   wireControls();
+  wireChatToggle();
   render();
   setInterval(poll, STATUS_MS);
   setInterval(render, 1000);

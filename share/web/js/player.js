@@ -1,10 +1,66 @@
-/* The live player: native HLS where the browser has it, hls.js otherwise. No framework. */
+/* The live player: native HLS where the browser has it, hls.js otherwise. No framework.
+   It reports its playback health to the server's CMCD collector as Owncast's player does. */
 "use strict";
 
 (function () {
   const HLSJS_SRC = "/web/vendor/node_modules/hls.js/dist/hls.min.js";
   const MASTER = "/hls/stream.m3u8";
   const RETRY_MS = 2000;
+  const CMCD_COLLECTOR = "/api/metrics/cmcd";
+  const CMCD_INTERVAL_MS = 10000; // Owncast's player: a time-interval report every 10 s
+  const SESSION_ID = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
+
+  /** CMCD v2 event reports (CTA-5004-A keys): best effort, never in the way of playback. */
+  class CmcdReporter {
+    constructor(player) {
+      this.player = player;
+      this.sequence = 0;
+      this.starved = false;
+      this.lastDownloadMs = 0;
+      this.timer = null;
+      const video = player.video;
+      this.onWaiting = () => { this.starved = true; this.send("ps", "w"); };
+      this.onPlaying = () => this.send("ps", "p");
+      this.onPause = () => this.send("ps", "a");
+      video.addEventListener("waiting", this.onWaiting);
+      video.addEventListener("playing", this.onPlaying);
+      video.addEventListener("pause", this.onPause);
+      this.timer = setInterval(() => this.send("t"), CMCD_INTERVAL_MS);
+    }
+
+    send(event, state) {
+      try {
+        const { video, hls } = this.player;
+        const report = { v: 2, e: event, sid: SESSION_ID, sn: ++this.sequence, ts: Date.now() };
+        report.sta = state || (video.paused ? "a" : "p");
+        if (hls && hls.bandwidthEstimate > 0) report.mtp = Math.round(hls.bandwidthEstimate / 1000);
+        const level = hls && hls.levels && hls.levels[hls.currentLevel];
+        if (level && level.bitrate) report.br = Math.round(level.bitrate / 1000);
+        const behind = hls && hls.latency ? hls.latency : this.player.behindLive();
+        if (behind > 0) report.ltc = Math.round(behind * 1000);
+        if (this.lastDownloadMs > 0) report.ttlb = Math.round(this.lastDownloadMs);
+        if (this.starved) report.bs = true;
+        this.starved = false;
+        fetch(CMCD_COLLECTOR, { method: "POST", keepalive: true, body: JSON.stringify(report),
+          headers: { "Content-Type": "application/json" } }).catch(() => {});
+      } catch (err) {
+        // Metrics must never break playback.
+      }
+    }
+
+    fragmentLoaded(stats) {
+      const loading = stats && stats.loading;
+      if (loading && loading.end > loading.start) this.lastDownloadMs = loading.end - loading.start;
+    }
+
+    stop() {
+      clearInterval(this.timer);
+      const video = this.player.video;
+      video.removeEventListener("waiting", this.onWaiting);
+      video.removeEventListener("playing", this.onPlaying);
+      video.removeEventListener("pause", this.onPause);
+    }
+  }
 
   function loadScript(src) {
     return new Promise((resolve, reject) => {
@@ -32,6 +88,7 @@
       this.variant = -1;
       this.active = false;
       this.retryTimer = null;
+      this.reporter = null;
       video.dataset.engine = this.engine;
       video.addEventListener("error", () => this.active && this.engine === "native" && this.retrySoon());
     }
@@ -42,6 +99,7 @@
 
     async start() {
       this.active = true;
+      if (!this.reporter) this.reporter = new CmcdReporter(this);
       if (this.engine === "native") {
         this.video.src = this.src();
       } else {
@@ -60,9 +118,11 @@
         if (this.variant >= 0) hls.currentLevel = this.variant;
         this.play();
       });
+      hls.on(window.Hls.Events.FRAG_LOADED, (_e, data) => this.reporter && this.reporter.fragmentLoaded(data.frag.stats));
       // Keep playing through a transcoder restart: retry network errors, recover media errors.
       hls.on(window.Hls.Events.ERROR, (_e, data) => {
         if (!data.fatal) return;
+        if (this.reporter) this.reporter.send("e");
         if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
           hls.recoverMediaError();
         } else {
@@ -122,6 +182,8 @@
 
     stop() {
       this.active = false;
+      if (this.reporter) this.reporter.stop();
+      this.reporter = null;
       clearTimeout(this.retryTimer);
       this.retryTimer = null;
       if (this.hls) {
@@ -134,5 +196,5 @@
     }
   }
 
-  window.OwncastPlayer = { LivePlayer, chooseEngine };
+  window.OwncastPlayer = { LivePlayer, chooseEngine, sessionId: SESSION_ID };
 })();
