@@ -5,9 +5,7 @@ Screenshots go to test-artifacts/dashboard/<page>-<width>.png for a person to lo
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 
 import httpx
 import pytest
@@ -104,29 +102,30 @@ async def test_unreachable_banner(dash: RunningServer) -> None:
         await page.wait_for("document.getElementById('unreachable').hidden", timeout=15)
 
 
-async def test_federation_screens_when_federate_runs(dash: RunningServer) -> None:
-    """With a live federate daemon recorded the followers screen asks the API, and a route that
-    still answers 404 or 503 says the daemon is not answering, instead of failing."""
-    db = sqlite3.connect(dash.datadir / "owncast.db")
-    now = time.time()
-    with db:
-        db.execute("INSERT OR REPLACE INTO daemons VALUES ('federate', ?, 'running', ?, 0, ?, '')",
-                   (os.getpid(), now, now))
-    try:
-        async with cdp.browser() as new_page, admin_page(new_page) as page:
-            await open_screen(page, dash.base_url + "/admin/federation/followers/")
-            text = await page.evaluate("document.getElementById('screen').innerText")
-            assert "Pending requests (0)" in text and "Followers (0)" in text and "Blocked (0)" in text
-            assert "Compose a post" in text and "not running" not in text
-            await shoot(page, "followers-federate-running-1280")
-            await open_screen(page, dash.base_url + "/admin/federation/actions/")
-            notice = await page.evaluate("document.querySelector('[data-daemon=federate]').innerText")
-            assert "The federate daemon is not running" in notice
-            assert [line for line in page.console if "status of 404" not in line] == []
-    finally:
-        with db:
-            db.execute("DELETE FROM daemons WHERE name = 'federate'")
-        db.close()
+async def test_federation_screens(dash: RunningServer) -> None:
+    """With federate running (run-all starts it) the followers screens ask its routes; with its
+    daemon recorded as stopped they say how to start it instead."""
+    async with cdp.browser() as new_page, admin_page(new_page) as page:
+        await open_screen(page, dash.base_url + "/admin/federation/followers/")
+        text = await page.evaluate("document.getElementById('screen').innerText")
+        assert "Pending requests (0)" in text and "Followers (0)" in text and "Blocked (0)" in text
+        assert "Compose a post" in text and "not running" not in text
+        await shoot(page, "followers-federate-running-1280")
+        await open_screen(page, dash.base_url + "/admin/federation/actions/")
+        assert "Recent engagement" in await page.evaluate("document.getElementById('screen').innerText")
+        assert page.console == [], page.console
+        db = sqlite3.connect(dash.datadir / "owncast.db")
+        try:
+            with db:
+                db.execute("UPDATE daemons SET state = 'stopped' WHERE name = 'federate'")
+            for path in ("/admin/federation/followers/", "/admin/federation/actions/"):
+                await open_screen(page, dash.base_url + path)
+                notice = await page.evaluate("document.querySelector('[data-daemon=federate]').innerText")
+                assert "The federate daemon is not running" in notice and "owncast federate" in notice
+        finally:
+            with db:
+                db.execute("UPDATE daemons SET state = 'running' WHERE name = 'federate'")
+            db.close()
 
 
 async def test_home_rtmp_url_and_server_checks(dash: RunningServer) -> None:
