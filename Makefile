@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test-deps check test bench clean web-vendor
 
-# Browser libraries for the viewer page come from the npm registry at install time (not committed):
-# hls.js, and the social platforms' logos (simple-icons, CC0; bootstrap-icons, MIT, for LinkedIn
-# and the generic donate/follow buttons). One npm call for all: it prunes what it is not given.
-WEB_VENDOR := hls.js@1 simple-icons@16 bootstrap-icons@1
+# Browser libraries come from the npm registry at install time (not committed): hls.js for the
+# viewer page, the social platforms' logos (simple-icons, CC0; bootstrap-icons, MIT, for LinkedIn
+# and the generic donate/follow buttons), and uPlot for the admin dashboard's charts. One npm call
+# for all: with --no-save it prunes what it is not given.
+WEB_VENDOR := hls.js@1 simple-icons@16 bootstrap-icons@1 uplot@1
 web-vendor:
 	test -f share/web/vendor/node_modules/hls.js/dist/hls.min.js \
 	  -a -f share/web/vendor/node_modules/simple-icons/data/simple-icons.json \
 	  -a -f share/web/vendor/node_modules/bootstrap-icons/icons/linkedin.svg \
+	  -a -f share/web/vendor/node_modules/uplot/dist/uPlot.esm.js \
 	  || npm install --no-save --no-audit --no-fund --prefix share/web/vendor $(WEB_VENDOR)
 
 $(BIN)/python:

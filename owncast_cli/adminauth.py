@@ -16,6 +16,13 @@ app, so a request is checked the same way whichever daemon answers it.
   verified in this process.
 - A request whose ``Origin`` is not this server is refused with 403 (Owncast's newer rule against
   cross-site requests from a browser holding cached Basic credentials).
+- An admin POST must say ``Content-Type: application/json``, or it is refused with 415: an HTML
+  form on another site can only send form-encoded, multipart or plain-text bodies, so it cannot
+  change anything even where a browser sends no ``Origin``. (PUT, PATCH and DELETE cannot be sent
+  cross-site without a CORS preflight, which this server never grants.) The one exception is the
+  favicon, which Owncast's admin uploads as a form file; that request must then carry this
+  server's ``Origin``.
+- The admin dashboard's pages under ``/admin/`` need the same Basic credentials as the API.
 - Integrations: ``Authorization: Bearer <token>`` of an API user (``users.type = 'API'``) that is
   enabled and holds the route's scope; answers carry ``Access-Control-Allow-Origin: *``, OPTIONS
   preflights get 204 without a token, and the token's ``last_used`` is updated.
@@ -64,6 +71,12 @@ FAILURE_WINDOW: Final = 600.0
 MAX_WAITING: Final = 4
 #: bcrypt checks running at once across all addresses (each takes a core for ~0.2 s).
 BCRYPT_THREADS: Final = 2
+#: The one state-changing method a cross-site form or no-cors fetch can send: it must send JSON.
+STATE_CHANGING: Final = frozenset({"POST"})
+#: Owncast's admin uploads the favicon as a multipart form file.
+MULTIPART_ROUTES: Final = frozenset({"/api/admin/config/favicon"})
+JSON_REQUIRED: Final = ("admin POST requests must be sent with Content-Type: application/json "
+                        "(a JSON body such as {\"value\": ...})")
 ADMIN_CORS_HEADERS: Final = {
     "Access-Control-Allow-Headers": f"Origin, X-Requested-With, Content-Type, Accept, Authorization, {CSRF_HEADER}",
     "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
@@ -86,6 +99,31 @@ def parse_bearer(header: str | None) -> str:
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip()
     return ""
+
+
+def is_admin_path(path: str, method: str = "GET") -> bool:
+    """Paths behind the admin's Basic auth: the admin API, the dashboard's pages, and the GET of
+    Owncast's IndieAuth provider (it grants as the admin)."""
+    if path == "/api/auth/provider/indieauth":
+        return method in ("GET", "HEAD")
+    return path.startswith(("/api/admin/", "/admin/")) or path == "/api/admin"
+
+
+def content_type_allowed(method: str, path: str, content_type: str | None, origin: str | None,
+                         fetch_site: str | None = None) -> bool:
+    """Whether an admin request's Content-Type is one a cross-site HTML form cannot send.
+
+    Only browsers are held to it: they send ``Origin`` (already checked to be this server when
+    present) or ``Sec-Fetch-Site`` with every POST, and a form is the one way a cross-site page
+    can make a browser send cached Basic credentials. Scripts and bots written for Owncast (its
+    docs post with ``curl -d``, no JSON type) send neither and are served as Owncast serves them.
+    """
+    if method not in STATE_CHANGING or not path.startswith("/api/") or not (origin or fetch_site):
+        return True
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        return True
+    return kind == "multipart/form-data" and path in MULTIPART_ROUTES and bool(origin)
 
 
 def origin_allowed(origin: str | None, host: str, scheme: str) -> bool:
@@ -302,27 +340,29 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
     Returns:
         The gate (its failure counters are per app).
     """
-    from quart import g, request
+    from quart import g, jsonify, request
 
     gate = AdminGate(db)
 
-    async def refuse(body: str, status: int, headers: dict[str, str]) -> Any:
-        # Read (and drop) what the client sent before answering: an unread body left on a
+    async def drain() -> None:
+        # Read (and drop) what the client sent before refusing it: an unread body left on a
         # keep-alive connection stalled the next request on it (seen with chat's app mounted in
         # serve). The body is bounded by the app's MAX_CONTENT_LENGTH.
         try:
             await request.get_data()
         except Exception:
             pass
+
+    async def refuse(body: str, status: int, headers: dict[str, str]) -> Any:
+        await drain()
         return _text(body, status, headers)
 
     @app.before_request
     async def guard() -> Any:
         path = request.path
-        # Owncast's IndieAuth provider grants as the admin: its GET is an admin route too.
-        provider = path == "/api/auth/provider/indieauth" and request.method in ("GET", "HEAD")
-        if path.startswith("/api/admin/") or path == "/api/admin" or provider:
-            if not origin_allowed(request.headers.get("Origin"), request.host, scheme()):
+        if is_admin_path(path, request.method):
+            origin = request.headers.get("Origin")
+            if not origin_allowed(origin, request.host, scheme()):
                 return await refuse("Forbidden", 403, ADMIN_CORS_HEADERS)
             if request.method == "OPTIONS":
                 return _text("", 204, ADMIN_CORS_HEADERS)
@@ -331,6 +371,10 @@ def install(app: Quart, db: Database, *, client_address: Callable[[], str],
                 return await refuse("Too Many Requests", 429, {"Retry-After": "5", **ADMIN_CORS_HEADERS})
             if outcome is not Outcome.OK:
                 return await refuse("Unauthorized", 401, {"WWW-Authenticate": REALM, **ADMIN_CORS_HEADERS})
+            if not content_type_allowed(request.method, path, request.headers.get("Content-Type"), origin,
+                                        request.headers.get("Sec-Fetch-Site")):
+                await drain()
+                return jsonify({"success": False, "message": JSON_REQUIRED}), 415
             return None
         scope = integration_scopes(request.method, path)
         if scope is None:

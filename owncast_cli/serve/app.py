@@ -54,7 +54,15 @@ class Services:
 
 
 def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
-    from owncast_cli.serve import notifications, pages, routes_api, routes_media, routes_metrics, routes_schedule
+    from owncast_cli.serve import (
+        dashboard,
+        notifications,
+        pages,
+        routes_api,
+        routes_media,
+        routes_metrics,
+        routes_schedule,
+    )
 
     svc = services or Services.create(ctx)
     app = QuartTrio("owncast", static_folder=None, template_folder=str(svc.web_root / "templates"))
@@ -85,6 +93,7 @@ def create_app(ctx: Context, services: Services | None = None) -> QuartTrio:
     routes_media.register(app, svc)
     routes_schedule.register(app, svc)
     pages.register(app, svc)
+    dashboard.register(app, svc)
     return app
 
 

@@ -156,7 +156,8 @@ def test_setter_refuses_bad_values(path: str, admin_server: RunningServer, admin
 
 def test_malformed_bodies(admin: httpx.Client) -> None:
     for content in (b"", b"not json", b"[1, 2]", b'{"other": 1}'):
-        response = admin.post("/api/admin/config/name", content=content)
+        response = admin.post("/api/admin/config/name", content=content,
+                              headers={"Content-Type": "application/json"})
         assert response.status_code == 400 and response.json()["success"] is False, content
         assert "value" in response.json()["message"]
 

@@ -30,7 +30,7 @@ def test_status_offline_warns_about_defaults(admin: httpx.Client) -> None:
     assert any("admin password is still the default" in w for w in body["warnings"])
     assert any("only stream key is the default" in w for w in body["warnings"])
     assert body["viewerCount"] == 0 and body["versionNumber"]
-    assert admin.post("/api/admin/disconnect").json() == {"success": False, "message": "no inbound stream connected"}
+    assert admin.post("/api/admin/disconnect", json={}).json() == {"success": False, "message": "no inbound stream connected"}
 
 
 def test_live_stream_status_and_disconnect(admin_server: RunningServer, admin: httpx.Client) -> None:
@@ -48,7 +48,7 @@ def test_live_stream_status_and_disconnect(admin_server: RunningServer, admin: h
         assert body["broadcaster"]["remoteAddr"].startswith("127.0.0.1:")
         assert body["currentBroadcast"]["latencyLevel"] == {"level": 2}
         assert body["health"]["healthPercentage"] <= 100
-        disconnected = admin.post("/api/admin/disconnect")
+        disconnected = admin.post("/api/admin/disconnect", json={})
         assert disconnected.json() == {"success": True, "message": "inbound stream disconnected"}
         assert_valid(disconnected.json(), "/api/admin/disconnect", "post")
         wait_for(lambda: not admin.get("/api/admin/status").json()["online"])
@@ -110,7 +110,7 @@ def test_prometheus(admin: httpx.Client) -> None:
                  "owncast_instance_playback_error_count", "owncast_stream_online"):
         assert name in samples, name
     assert "# TYPE owncast_instance_cpu_usage gauge" in response.text
-    assert admin.post("/api/admin/prometheus").status_code == 200
+    assert admin.post("/api/admin/prometheus", json={}).status_code == 200
 
 
 async def test_prometheus_counts_connected_chat_clients(admin_server, admin: httpx.Client) -> None:

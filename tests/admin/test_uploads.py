@@ -134,7 +134,10 @@ def test_uploaded_images_are_served_sandboxed(admin_server: RunningServer, admin
 
 def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     ico = b"\x00\x00\x01\x00\x01\x00" + b"\x10" * 32
-    multipart = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", ico, "image/x-icon")})
+    # Owncast's admin sends a form file: allowed from this server's own origin only.
+    origin = {"Origin": admin_server.base_url}
+    multipart = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", ico, "image/x-icon")},
+                           headers=origin)
     assert multipart.json() == {"success": True, "message": "favicon updated"}
     assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == ico
     as_json = admin.post("/api/admin/config/favicon", json={"value": data_url(png())})
@@ -145,10 +148,12 @@ def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     for value in (data_url(SVG), data_url(jpeg(), "image/png"), data_url(jpeg(), "image/x-icon")):
         refused = admin.post("/api/admin/config/favicon", json={"value": value})
         assert (refused.status_code, refused.json()) == (400, {"success": False, "message": "favicon must be PNG or ICO format"})
-    jpeg_file = admin.post("/api/admin/config/favicon", files={"favicon": ("f.png", jpeg(), "image/png")})
+    jpeg_file = admin.post("/api/admin/config/favicon", files={"favicon": ("f.png", jpeg(), "image/png")},
+                           headers=origin)
     assert jpeg_file.json()["message"] == "favicon must be PNG or ICO format"
     assert httpx.get(f"{admin_server.base_url}/favicon.ico").content == png()  # the last good one stays
-    png_ico = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", png(3, 3), "image/x-icon")})
+    png_ico = admin.post("/api/admin/config/favicon", files={"favicon": ("f.ico", png(3, 3), "image/x-icon")},
+                         headers=origin)
     assert png_ico.json() == {"success": True, "message": "favicon updated"}
     assert (admin_server.datadir / "favicon.png").read_bytes() == png(3, 3)
     served = httpx.get(f"{admin_server.base_url}/favicon.ico")
@@ -157,7 +162,8 @@ def test_favicon(admin_server: RunningServer, admin: httpx.Client) -> None:
     assert (big.status_code, big.json()["message"]) == (400, "file too large, max 200KB")
     no_data = admin.post("/api/admin/config/favicon", json={"value": 5})
     assert (no_data.status_code, no_data.json()["message"]) == (400, "unable to find image data")
-    assert admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}).json()["message"] == "no file provided"
+    missing = admin.post("/api/admin/config/favicon", files={"other": ("x", b"x")}, headers=origin)
+    assert missing.json()["message"] == "no file provided"
     reset = admin.delete("/api/admin/config/favicon")
     assert reset.json() == {"success": True, "message": "favicon reset to default"}
     assert_valid(reset.json(), "/api/admin/config/favicon", "delete")
@@ -193,7 +199,7 @@ def test_webhooks_crud(admin: httpx.Client) -> None:
 
 
 def test_directory_and_followers(admin_server: RunningServer, admin: httpx.Client) -> None:
-    reset = admin.post("/api/admin/yp/reset")
+    reset = admin.post("/api/admin/yp/reset", json={})
     assert reset.json()["success"] is True
     assert_valid(reset.json(), "/api/admin/yp/reset", "post")
     followers = admin.get("/api/admin/followers").json()

@@ -85,7 +85,8 @@ def test_setter_success_message(admin: httpx.Client, path: str) -> None:
 
 @pytest.mark.parametrize("path", sorted(SETTERS))
 def test_setter_refuses_an_undecodable_body_with_owncasts_text(admin: httpx.Client, path: str) -> None:
-    response = admin.post(f"/api/admin/config/{path}", content=b"{not json")
+    response = admin.post(f"/api/admin/config/{path}", content=b"{not json",
+                          headers={"Content-Type": "application/json"})  # else 415 before the setter
     assert response.status_code == 400
     assert body_text(response) == simple(False, UNPARSABLE.get(path, "unable to parse new value"))
 

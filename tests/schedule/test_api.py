@@ -75,7 +75,8 @@ def test_settings_and_their_messages(admin, public):
         assert r.status_code == code, (path, value, r.text)
         assert (r.json()["message"] if code == 200 else r.json()["error"]) == message
     assert admin.post("/api/admin/config/schedule/enabled", json={}).json()["success"] is False
-    r = admin.post("/api/admin/config/schedule/chatopenminutes", content=b'{"value": Infinity}')
+    r = admin.post("/api/admin/config/schedule/chatopenminutes", content=b'{"value": Infinity}',
+                   headers={"Content-Type": "application/json"})
     assert (r.status_code, r.json()) == (400, {"error": "value must be a whole number of minutes"})
     # serve's copy of the config follows the bus: a moment after the write.
     want = {"enabled": True, "showCountdown": True, "chatOpenMinutesBefore": 30}
@@ -114,7 +115,7 @@ def test_event_validation_messages(admin):
         r = admin.post("/api/admin/schedule/event", json=body)
         assert r.status_code == 400, (body, r.text)
         assert r.json() == {"error": message}
-    r = admin.post("/api/admin/schedule/event", content=b"[1]")
+    r = admin.post("/api/admin/schedule/event", content=b"[1]", headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and "JSON object" in r.json()["error"]
     r = admin.post("/api/admin/schedule/event/delete", json={"id": "nope"})
     assert r.json() == {"error": "no scheduled event or series with that id"}

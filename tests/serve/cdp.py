@@ -52,6 +52,10 @@ class Page:
                 self.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in args))
             elif message.get("method") == "Runtime.exceptionThrown":
                 self.console.append("exception: " + json.dumps(message["params"]["exceptionDetails"])[:500])
+            elif message.get("method") == "Log.entryAdded":  # only after Log.enable: failed loads, CSP
+                entry = message["params"]["entry"]
+                if entry.get("level") in ("error", "warning"):
+                    self.console.append(f"log {entry['level']}: {entry.get('text', '')} {entry.get('url', '')}")
 
     async def send(self, method: str, **params: Any) -> dict[str, Any]:
         self._next += 1

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 ADMIN = ("admin", "abc123")
 BIG = b"x" * (2 << 20)
+JSON = {"Content-Type": "application/json"}
 
 
 def raw_exchange(base_url: str, request: bytes, timeout: float = 5) -> tuple[int, list[tuple[str, str]]]:
@@ -76,8 +77,9 @@ CASES = [
     ("DELETE", "/api/status", {}, 405),
     ("GET", "/api/admin/status", {}, 401),
     ("GET", "/api/admin/status", {"auth": ("admin", "wrong")}, 401),
-    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b"{not json"}, 400),
-    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": BIG}, 413),
+    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b"{not json", "headers": JSON}, 400),
+    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": BIG, "headers": JSON}, 413),
+    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b'{"value": "x"}'}, 415),
     ("GET", "/api/integrations/status", {}, 401),
     ("GET", "/api/integrations/status", {"headers": {"Authorization": "Bearer nope"}}, 401),
     ("OPTIONS", "/api/integrations/status", {"headers": {"Origin": "https://x.example"}}, 204),

@@ -22,6 +22,7 @@ def register(app: QuartTrio, svc: Services) -> None:
     from owncast_cli import adminauth
     from owncast_cli.serve.admin import (
         config_setters,
+        dashboard_support,
         doctor,
         federation,
         integrations,
@@ -41,6 +42,6 @@ def register(app: QuartTrio, svc: Services) -> None:
         integration_scopes=integrations.scope_for,
     )
     logs.install_handler()
-    for module in (status, config_setters, doctor, integrations, logs, metrics, prometheus, uploads, webhooks,
-                   federation, schedule):
+    for module in (status, config_setters, dashboard_support, doctor, integrations, logs, metrics, prometheus,
+                   uploads, webhooks, federation, schedule):
         module.register(app, svc)
