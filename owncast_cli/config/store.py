@@ -46,7 +46,7 @@ def lookup(name: str) -> ConfigKey:
 
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 240 else text[:237] + "..."  # a whole path, a long value cut
 
 
 def validate(name: str, value: Any) -> Any:

@@ -93,7 +93,7 @@ def test_health_overview_as_owncast_words_it() -> None:
         "message": "1 of 4 clients (25%) are experiencing different, unspecified, playback issues."}
     assert health(True, None, {"clients": 10, "clientsWithErrors": 1}, 10)["healthy"] is True
     assert health(True, None, {"clients": 3, "clientsWithErrors": 0}, 3) == {
-        "healthy": True, "healthPercentage": 100, "representation": 100}
+        "message": "", "healthPercentage": 100, "representation": 100, "healthy": True}
     assert health(False, None, playback, 8) is None
 
 
