@@ -41,7 +41,9 @@ check: test-deps
 	$(BIN)/mypy
 
 test: check
-	$(BIN)/pytest -q
+	# Two workers: most tests wait on sockets, ffmpeg and chromium, so the suite takes about half
+	# the time on the two cores CI has (every test binds port 0 and has its own tmp dir).
+	$(BIN)/pytest -q -n 2
 
 # Benchmarks print each figure beside its reference peer measured in the same run (nginx-rtmp,
 # nginx, the Go chat hub), which come from Debian's packages.
