@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import peewee
@@ -37,13 +37,20 @@ class PlaybackReport(Model):
         table_name = "playback_reports"
 
 
-def add_samples(db: Database, samples: Iterable[tuple[str, float, float]], *, older_than: float) -> None:
-    """Insert (name, ts, value) samples and delete every sample taken before ``older_than``."""
+def add_samples(db: Database, samples: Iterable[tuple[str, float, float]], *, older_than: float,
+                kept_longer: Mapping[str, float] | None = None) -> None:
+    """Insert (name, ts, value) samples and delete every sample taken before ``older_than``,
+    except the series named in ``kept_longer``, deleted before their own time instead."""
     rows = list(samples)
     if rows:
         MetricSample.insert_many(rows, fields=[MetricSample.name, MetricSample.ts, MetricSample.value]) \
             .bind(db.peewee).execute()
-    MetricSample.delete().where(MetricSample.ts < older_than).bind(db.peewee).execute()
+    longer = dict(kept_longer or {})
+    MetricSample.delete().where((MetricSample.ts < older_than) & MetricSample.name.not_in(list(longer))) \
+        .bind(db.peewee).execute()
+    for name, before in longer.items():
+        MetricSample.delete().where((MetricSample.name == name) & (MetricSample.ts < before)) \
+            .bind(db.peewee).execute()
 
 
 def series(db: Database, name: str, since: float) -> list[tuple[float, float]]:

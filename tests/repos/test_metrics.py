@@ -21,6 +21,13 @@ def test_old_samples_expire_when_new_ones_arrive(db: Database) -> None:
     assert metrics.series(db, "viewers", 0.0) == [(20.0, 2.0)]
 
 
+def test_a_series_can_be_kept_longer_than_the_rest(db: Database) -> None:
+    metrics.add_samples(db, [("viewers", 10.0, 1.0), ("viewers", 20.0, 2.0), ("cpu", 20.0, 9.0)], older_than=0.0)
+    metrics.add_samples(db, [("cpu", 40.0, 8.0)], older_than=30.0, kept_longer={"viewers": 15.0})
+    assert metrics.series(db, "viewers", 0.0) == [(20.0, 2.0)]
+    assert metrics.series(db, "cpu", 0.0) == [(40.0, 8.0)]
+
+
 def test_playback_reports_stored_and_expired(db: Database) -> None:
     full = {"bandwidth": 2000.0, "latency": 3.5, "errors": 1.0, "downloadDuration": 0.4, "qualityVariantChanges": 2.0}
     bare = {"errors": 0.0, "qualityVariantChanges": 0.0}

@@ -1,7 +1,8 @@
 """Time series for the admin: viewers, CPU, memory and disk sampled every minute; player health.
 
 One sample of each series is written to ``metric_samples`` at start and then every
-:data:`SAMPLE_SECONDS`; samples older than :data:`KEEP_SECONDS` are deleted. Players' health
+:data:`SAMPLE_SECONDS`; samples older than :data:`KEEP_SECONDS` are deleted (viewers: older than
+:data:`VIEWERS_KEEP_SECONDS`, for the 7 and 30 day windows of the viewers chart). Players' health
 windows (folded every two minutes by :mod:`owncast_cli.serve.metrics` into ``playback_health``)
 are copied in as they appear. ``/api/admin/hardwarestats``, ``/viewersOverTime`` and
 ``/metrics/video`` read them back in Owncast's ``[{time, value}]`` shape.
@@ -37,6 +38,8 @@ logger = logging.getLogger("owncast.serve.admin")
 
 SAMPLE_SECONDS: Final = 60.0
 KEEP_SECONDS: Final = 24 * 3600.0
+#: Viewers are kept for the dashboard's longest window (30 days; one row a minute, 43,200 rows).
+VIEWERS_KEEP_SECONDS: Final = 30 * 24 * 3600.0
 #: metric_samples names of the players' health windows -> the keys of a playback_health report.
 PLAYBACK_SERIES: Final = {
     "playback.errors": ("errors", None),
@@ -112,7 +115,8 @@ class Sampler:
             self._last_playback = playback.get("time")
             at = _parse_time(str(playback.get("time"))) or now
             samples += [(name, at, value) for name, value in _playback_samples(playback)]
-        await db.run_write(lambda: metrics.add_samples(db, samples, older_than=now - KEEP_SECONDS))
+        await db.run_write(lambda: metrics.add_samples(
+            db, samples, older_than=now - KEEP_SECONDS, kept_longer={"viewers": now - VIEWERS_KEEP_SECONDS}))
 
     async def run(self) -> None:
         while not self.ctx.stopping.is_set():
