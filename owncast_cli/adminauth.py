@@ -40,10 +40,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
 
 import trio
 
+from owncast_cli.adminrequests import content_type_allowed, is_admin_path, origin_allowed
 from owncast_cli.repos import users
 
 if TYPE_CHECKING:
@@ -71,10 +71,6 @@ FAILURE_WINDOW: Final = 600.0
 MAX_WAITING: Final = 4
 #: bcrypt checks running at once across all addresses (each takes a core for ~0.2 s).
 BCRYPT_THREADS: Final = 2
-#: The one state-changing method a cross-site form or no-cors fetch can send: it must send JSON.
-STATE_CHANGING: Final = frozenset({"POST"})
-#: Owncast's admin uploads the favicon as a multipart form file.
-MULTIPART_ROUTES: Final = frozenset({"/api/admin/config/favicon"})
 JSON_REQUIRED: Final = ("admin POST requests must be sent with Content-Type: application/json "
                         "(a JSON body such as {\"value\": ...})")
 ADMIN_CORS_HEADERS: Final = {
@@ -99,48 +95,6 @@ def parse_bearer(header: str | None) -> str:
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip()
     return ""
-
-
-def is_admin_path(path: str, method: str = "GET") -> bool:
-    """Paths behind the admin's Basic auth: the admin API, the dashboard's pages, and the GET of
-    Owncast's IndieAuth provider (it grants as the admin)."""
-    if path == "/api/auth/provider/indieauth":
-        return method in ("GET", "HEAD")
-    return path.startswith(("/api/admin/", "/admin/")) or path == "/api/admin"
-
-
-def content_type_allowed(method: str, path: str, content_type: str | None, origin: str | None,
-                         fetch_site: str | None = None) -> bool:
-    """Whether an admin request's Content-Type is one a cross-site HTML form cannot send.
-
-    Only browsers are held to it: they send ``Origin`` (already checked to be this server when
-    present) or ``Sec-Fetch-Site`` with every POST, and a form is the one way a cross-site page
-    can make a browser send cached Basic credentials. Scripts and bots written for Owncast (its
-    docs post with ``curl -d``, no JSON type) send neither and are served as Owncast serves them.
-    """
-    if method not in STATE_CHANGING or not path.startswith("/api/") or not (origin or fetch_site):
-        return True
-    kind = (content_type or "").split(";", 1)[0].strip().lower()
-    if kind == "application/json":
-        return True
-    return kind == "multipart/form-data" and path in MULTIPART_ROUTES and bool(origin)
-
-
-def origin_allowed(origin: str | None, host: str, scheme: str) -> bool:
-    """Whether a request's ``Origin`` (if any) is this server itself.
-
-    Args:
-        origin: the Origin header, or None.
-        host: the Host header the request was sent to.
-        scheme: "http" or "https" as the client sees it (X-Forwarded-Proto from a trusted proxy).
-    """
-    if not origin:
-        return True
-    parts = urlsplit(origin)
-    if (not parts.scheme or not parts.netloc or parts.username or parts.password
-            or parts.path or parts.query or parts.fragment):
-        return False
-    return parts.scheme.lower() == scheme.lower() and parts.netloc.lower() == host.lower()
 
 
 @dataclass

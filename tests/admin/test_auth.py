@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 
-from owncast_cli import adminauth
+from owncast_cli import adminauth, adminrequests
 from tests.admin.conftest import ADMIN
 from tests.conftest import RunningServer, owncast
 from tests.openapi import spec
@@ -162,8 +162,14 @@ def test_parse_basic_and_origin() -> None:
     assert adminauth.parse_basic("Basic !!!") is None
     assert adminauth.parse_basic("Bearer x") is None
     assert adminauth.parse_basic(None) is None
-    assert adminauth.origin_allowed(None, "h:1", "http")
-    assert adminauth.origin_allowed("http://h:1", "h:1", "http")
-    assert not adminauth.origin_allowed("https://h:1", "h:1", "http")
-    assert not adminauth.origin_allowed("http://user@h:1", "h:1", "http")
+    assert adminrequests.origin_allowed(None, "h:1", "http")
+    assert adminrequests.origin_allowed("http://h:1", "h:1", "http")
+    assert not adminrequests.origin_allowed("https://h:1", "h:1", "http")
+    assert not adminrequests.origin_allowed("http://user@h:1", "h:1", "http")
+    # A browser's POST must be JSON; a script's (no Origin, no Sec-Fetch-Site) is served as Owncast's.
+    form = "application/x-www-form-urlencoded"
+    assert adminrequests.content_type_allowed("POST", "/api/admin/config/name", form, None)
+    assert not adminrequests.content_type_allowed("POST", "/api/admin/config/name", form, None, "same-origin")
+    assert not adminrequests.content_type_allowed("POST", "/api/admin/config/name", form, "http://h:1")
+    assert adminrequests.content_type_allowed("POST", "/api/admin/config/name", "application/json", "http://h:1")
     assert adminauth.parse_bearer("bearer abc") == "abc"

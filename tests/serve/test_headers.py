@@ -79,7 +79,7 @@ CASES = [
     ("GET", "/api/admin/status", {"auth": ("admin", "wrong")}, 401),
     ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b"{not json", "headers": JSON}, 400),
     ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": BIG, "headers": JSON}, 413),
-    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b'{"value": "x"}'}, 415),
+    ("POST", "/api/admin/config/name", {"auth": ADMIN, "content": b'{"value": "x"}', "headers": {"Sec-Fetch-Site": "same-site"}}, 415),
     ("GET", "/api/integrations/status", {}, 401),
     ("GET", "/api/integrations/status", {"headers": {"Authorization": "Bearer nope"}}, 401),
     ("OPTIONS", "/api/integrations/status", {"headers": {"Origin": "https://x.example"}}, 204),
