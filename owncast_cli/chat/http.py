@@ -47,7 +47,13 @@ async def current_user(*, moderator: bool = False) -> ChatUser | None:
     user = await chat.user_for_token(token) if token else None
     if user is None or user.disabled_at is not None:
         return None
-    if chat.is_banned(client_ip()) or (moderator and not user.is_moderator):
+    if moderator and not user.is_moderator:
+        # Made a moderator by the admin API a moment ago? The news reaches this cache over the bus
+        # a little later; Owncast applies it at once, so ask the database before refusing.
+        user = await chat.reread_user(user.id)
+        if user is None or user.disabled_at is not None or not user.is_moderator:
+            return None
+    if chat.is_banned(client_ip()):
         return None
     return user
 

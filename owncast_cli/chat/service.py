@@ -134,6 +134,10 @@ class ChatService:
     async def user_for_token(self, token: str) -> ChatUser | None:
         return await self.core.users.for_token(token)
 
+    async def reread_user(self, user_id: str) -> ChatUser | None:
+        """The user as stored now (the admin may have changed it from another process)."""
+        return await self.core.users.refresh(user_id)
+
     async def register(self, *, forwarded_user: str | None, requested: str | None,
                        proxy_authenticated: bool = False) -> Payload:
         """``POST /api/chat/register``: a new user and its token.

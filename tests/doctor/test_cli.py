@@ -13,7 +13,7 @@ def test_json_shape_and_exit_code_0_when_nothing_failed(prepared: Path) -> None:
     code, report = doctor(prepared, "database")
     assert code == 0
     assert list(report) == ["ok", "seconds", "summary", "checks"]
-    assert report["ok"] is True and 0 < report["seconds"] < 30
+    assert report["ok"] is True and 0 <= report["seconds"] < 30  # rounded: a fast run is 0.0
     assert report["summary"] == {"passed": 2, "warning": 1, "failed": 0, "skipped": 0}
     assert [c["check"] for c in report["checks"]] == ["database.integrity", "database.schema", "database.backup"]
     assert all(list(c) == ["check", "status", "seen", "fix"] for c in report["checks"])
