@@ -4,8 +4,9 @@ outbox, followers, objects. Every one answers 405 while federation is disabled."
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from quart import Blueprint, Response, g, redirect, request
 
@@ -14,6 +15,9 @@ from owncast_cli.federate.http import activity_response, empty, federate, wants_
 from owncast_cli.protocols.activitypub import activities, documents
 from owncast_cli.protocols.activitypub.actor import CONTEXT, actor
 from owncast_cli.repos import ap_followers, ap_outbox
+
+if TYPE_CHECKING:
+    from owncast_cli.db import Database
 
 logger = logging.getLogger("owncast.federate.inbox")
 bp = Blueprint("federation_public", __name__)
@@ -146,36 +150,41 @@ def _page() -> int | None:
     return int(raw) if raw.isdigit() and int(raw) > 0 else 0
 
 
-@bp.get("/federation/user/<username>/outbox")
-async def outbox(username: str) -> Any:
+async def _collection(username: str, count: Callable[[Database], int],
+                      page_items: Callable[[Database, int, int], list[Any]]) -> Any:
+    """An OrderedCollection of ours: its summary without ``?page=``, else that page (from 1)."""
     if _not_ours(username):
         return empty(404)
     db, iri = federate().service.db, f"{_server_url()}{request.path}"
-    total = await db.run(partial(ap_outbox.activity_count, db))
+    total = await db.run(partial(count, db))
     page = _page()
     if page is None:
         return activity_response(activities.ordered_collection(iri, total))
     if page == 0:
         return empty(400)
-    items = await db.run(partial(ap_outbox.activities, db, PAGE_SIZE, (page - 1) * PAGE_SIZE))
-    for item in items:
-        item.pop("@context", None)
+    items = await db.run(partial(page_items, db, PAGE_SIZE, (page - 1) * PAGE_SIZE))
     return activity_response(activities.collection_page(iri, page, items, total, PAGE_SIZE))
+
+
+def _outbox_page(db: Database, limit: int, offset: int) -> list[Any]:
+    items = ap_outbox.activities(db, limit, offset)
+    for item in items:
+        item.pop("@context", None)  # embedded in the page, which carries the context
+    return items
+
+
+def _followers_page(db: Database, limit: int, offset: int) -> list[Any]:
+    return [f.iri for f in ap_followers.approved(db, limit, offset)]
+
+
+@bp.get("/federation/user/<username>/outbox")
+async def outbox(username: str) -> Any:
+    return await _collection(username, ap_outbox.activity_count, _outbox_page)
 
 
 @bp.get("/federation/user/<username>/followers")
 async def followers(username: str) -> Any:
-    if _not_ours(username):
-        return empty(404)
-    db, iri = federate().service.db, f"{_server_url()}{request.path}"
-    total = await db.run(partial(ap_followers.approved_count, db))
-    page = _page()
-    if page is None:
-        return activity_response(activities.ordered_collection(iri, total))
-    if page == 0:
-        return empty(400)
-    found = await db.run(partial(ap_followers.approved, db, PAGE_SIZE, (page - 1) * PAGE_SIZE))
-    return activity_response(activities.collection_page(iri, page, [f.iri for f in found], total, PAGE_SIZE))
+    return await _collection(username, ap_followers.approved_count, _followers_page)
 
 
 @bp.get("/federation/user/<username>/following")
