@@ -55,10 +55,10 @@ async def server(nursery: trio.Nursery) -> AsyncIterator[Server]:
     yield srv
 
 
-def stub_resolver(table: dict[str, list[IPAddress]]):  # type: ignore[no-untyped-def]
+def table_resolver(table: dict[str, list[IPAddress]]):  # type: ignore[no-untyped-def]
     async def resolve(host: str, port: int) -> list[IPAddress]:
         if host not in table:
-            raise OSError(f"stub resolver: no such host {host}")
+            raise OSError(f"test resolver: no such host {host}")
         return table[host]
     return resolve
 
@@ -80,7 +80,7 @@ async def test_the_allowlist_lets_loopback_through(server: Server) -> None:
 
 
 async def test_a_name_is_checked_on_what_it_resolves_to_and_dialled_there(server: Server) -> None:
-    resolver = stub_resolver({"hooks.example": LOOPBACK})
+    resolver = table_resolver({"hooks.example": LOOPBACK})
     with trio.fail_after(10):
         async with outbound_client(Allowlist(), resolver=resolver) as client:
             with pytest.raises(OutboundRefused, match=r"hooks\.example \(127\.0\.0\.1\)"):
@@ -93,7 +93,7 @@ async def test_a_name_is_checked_on_what_it_resolves_to_and_dialled_there(server
 
 
 async def test_a_redirect_to_a_refused_address_is_refused(server: Server) -> None:
-    resolver = stub_resolver({"public.example": LOOPBACK, "internal.example": LOOPBACK})
+    resolver = table_resolver({"public.example": LOOPBACK, "internal.example": LOOPBACK})
     server.redirect_to = f"http://internal.example:{server.port}/admin"
     with trio.fail_after(10):
         async with outbound_client(Allowlist.parse(["public.example"]), resolver=resolver) as client:
@@ -123,7 +123,7 @@ async def test_the_allowlist_is_read_per_connection_when_given_as_a_callable(ser
 
 async def test_an_unresolvable_name_is_an_httpx_connect_error() -> None:
     with trio.fail_after(10):
-        async with outbound_client(Allowlist(), resolver=stub_resolver({})) as client:
+        async with outbound_client(Allowlist(), resolver=table_resolver({})) as client:
             with pytest.raises(httpx.ConnectError, match="cannot resolve nowhere.example"):
                 await client.get("http://nowhere.example/")
 
@@ -139,7 +139,7 @@ async def test_tls_verifies_the_host_name_while_dialling_the_checked_address(nur
     listeners = await nursery.start(partial(trio.serve_ssl_over_tcp, srv.handle, 0, server_context,
                                             host="127.0.0.1"))
     port = listeners[0].transport_listener.socket.getsockname()[1]
-    resolver = stub_resolver({"peer.example": LOOPBACK, "other.example": LOOPBACK})
+    resolver = table_resolver({"peer.example": LOOPBACK, "other.example": LOOPBACK})
     with trio.fail_after(10):
         async with outbound_client(Allowlist.parse(["127.0.0.1"]), resolver=resolver,
                                    verify=client_context) as client:

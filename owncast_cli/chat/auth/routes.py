@@ -27,6 +27,7 @@ from owncast_cli.chat.http import (
 
 if TYPE_CHECKING:
     from owncast_cli.chat.auth.signin import SignIn
+    from owncast_cli.repos.users import ChatUser
 
 logger = logging.getLogger("owncast.chat.auth")
 
@@ -45,15 +46,25 @@ def too_many(wait: float) -> Response:
     return response
 
 
-async def indieauth_start() -> Any:
-    body = await optional_json_object()  # read first: an unread body can stall the connection
+async def _start() -> tuple[dict[str, Any], ChatUser] | Response:
+    """What both start routes check first: the body (read first: an unread body can stall the
+    connection), the chat user, then the per-address start rate. A response refuses."""
+    body = await optional_json_object()
     user = await current_user()
     if user is None:
         return unauthorized()
     wait = signin().start_allowed(client_ip())
     if wait:
         return too_many(wait)
-    auth_host = (body or {}).get("authHost")
+    return body or {}, user
+
+
+async def indieauth_start() -> Any:
+    started = await _start()
+    if not isinstance(started, tuple):
+        return started
+    body, user = started
+    auth_host = body.get("authHost")
     if not isinstance(auth_host, str):
         return fail('expected {"authHost": "https://your.website/"}')
     session = request.cookies.get(SESSION_COOKIE) or pkce.new_secret()
@@ -83,14 +94,11 @@ async def indieauth_callback() -> Any:
 
 
 async def fediverse_start() -> Any:
-    body = await optional_json_object()
-    user = await current_user()
-    if user is None:
-        return unauthorized()
-    wait = signin().start_allowed(client_ip())
-    if wait:
-        return too_many(wait)
-    account = (body or {}).get("account")
+    started = await _start()
+    if not isinstance(started, tuple):
+        return started
+    body, user = started
+    account = body.get("account")
     if not isinstance(account, str):
         return fail('expected {"account": "@you@server.example"}')
     try:
