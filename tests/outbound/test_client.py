@@ -11,7 +11,7 @@ import httpx
 import pytest
 import trio
 
-from owncast_cli.outbound.client import IPAddress, outbound_client
+from owncast_cli.outbound.client import IPAddress, Resolver, outbound_client
 from owncast_cli.outbound.guard import Allowlist, OutboundRefused
 
 LOOPBACK = [ipaddress.ip_address("127.0.0.1")]
@@ -55,7 +55,7 @@ async def server(nursery: trio.Nursery) -> AsyncIterator[Server]:
     yield srv
 
 
-def table_resolver(table: dict[str, list[IPAddress]]):  # type: ignore[no-untyped-def]
+def table_resolver(table: dict[str, list[IPAddress]]) -> Resolver:
     async def resolve(host: str, port: int) -> list[IPAddress]:
         if host not in table:
             raise OSError(f"test resolver: no such host {host}")
