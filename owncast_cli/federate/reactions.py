@@ -21,6 +21,7 @@ from owncast_cli.federate import content
 from owncast_cli.federate.outbox import new_iri
 from owncast_cli.federate.remote import RemoteError
 from owncast_cli.federate.service import rfc3339
+from owncast_cli.golive import GO_LIVE_DEDUP, GO_LIVE_DELAY
 from owncast_cli.protocols.activitypub import activities
 from owncast_cli.repos import ap_outbox
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.federate")
 
-#: Owncast waits this long after a stream starts before the go-live post (a flapping encoder
-#: does not post) and posts at most once per DEDUP window.
-GO_LIVE_DELAY: Final = 120.0
-GO_LIVE_DEDUP: Final = 600.0
 #: Config keys the actor document shows: a change sends an Update to followers.
 PROFILE_KEYS: Final = frozenset({"server_name", "server_summary", "logo_uniqueness", "server_metadata_tags",
                                  "social_handles", "federation_private"})

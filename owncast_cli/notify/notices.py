@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import httpx
 import trio
 
+from owncast_cli.golive import GO_LIVE_DEDUP
 from owncast_cli.notify.channels import Occasion, configured
 from owncast_cli.outbound.guard import OutboundRefused
 from owncast_cli.repos import notices
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("owncast.notify")
 
-#: Owncast skips go-live notifications when the last ones went out less than this long ago.
-DEDUP_SECONDS: Final = 600.0
 POLL_SECONDS: Final = 60.0
 
 
@@ -76,7 +75,7 @@ class Notices:
         db, config, now = self.db, self.shared.config, self.clock()
         if notice.kind == notices.GO_LIVE and not notice.outcomes:
             last = await db.run(lambda: notices.last_sent(db, notices.GO_LIVE))
-            if last is not None and now - last < DEDUP_SECONDS:
+            if last is not None and now - last < GO_LIVE_DEDUP:
                 logger.info("go-live notifications skipped: the last went out %.0f s ago", now - last)
                 await self.shared.write(partial(notices.finish, db, notice.key, notices.SKIPPED, now))
                 return

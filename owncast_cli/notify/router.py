@@ -15,6 +15,7 @@ import trio
 
 from owncast_cli import __version__, state
 from owncast_cli.bus.catalog import ConfigChanged, ScheduleReminder, StreamStarted, StreamStopped, WebhooksChanged
+from owncast_cli.golive import GO_LIVE_DELAY
 from owncast_cli.notify import payloads
 from owncast_cli.repos import deliveries, notices, webhooks
 from owncast_cli.webhooks import body as wire
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("owncast.notify")
 
 CURSOR: Final = "notify"
-#: Owncast sends the go-live notifications this long after the stream starts.
-GO_LIVE_DELAY: Final = 120.0
 ROUTED: Final = (*payloads.SOURCES, ScheduleReminder, WebhooksChanged)
 #: Most events routed in one transaction.
 BATCH: Final = 500
