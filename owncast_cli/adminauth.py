@@ -182,7 +182,7 @@ class AdminGate:
         if (stored, digest) in self._refused:
             return False
         self.bcrypt_checks += 1
-        ok = await trio.to_thread.run_sync(_matches, stored, password, limiter=self._bcrypt)
+        ok = await trio.to_thread.run_sync(password_matches, stored, password, limiter=self._bcrypt)
         if ok:
             self._verified = {stored: digest}  # one admin password at a time
         else:
@@ -237,7 +237,7 @@ class AdminGate:
             del self._turns[address]
 
 
-def _matches(stored: str, password: str) -> bool:
+def password_matches(stored: str, password: str) -> bool:
     import bcrypt
 
     if stored.startswith("$2"):

@@ -7,7 +7,7 @@ import ipaddress
 import httpx
 import trio
 
-from owncast_cli.adminauth import _matches as password_matches
+from owncast_cli.adminauth import password_matches
 from owncast_cli.config import defaults
 from owncast_cli.doctor.context import Endpoint, Probe
 from owncast_cli.doctor.model import Finding, failed, passed, warning

@@ -40,10 +40,10 @@ HEALTHY_PERCENT: Final = 75
 
 def _is_default_password(stored: str) -> bool:
     if stored not in _default_hash:
-        from owncast_cli.adminauth import _matches
+        from owncast_cli.adminauth import password_matches
 
         _default_hash.clear()
-        _default_hash[stored] = _matches(stored, defaults.DEFAULT_ADMIN_PASSWORD)
+        _default_hash[stored] = password_matches(stored, defaults.DEFAULT_ADMIN_PASSWORD)
     return _default_hash[stored]
 
 
