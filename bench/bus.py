@@ -49,6 +49,7 @@ def role_plain(db_path: str, count: int) -> None:
 
 def role_publish(datadir: str, count: int, concurrency: int, rate: float) -> None:
     from owncast_cli.bus import open_bus
+    from owncast_cli.bus.catalog import ChatSendRequested
     from owncast_cli.db import open_database
 
     async def main() -> None:
@@ -62,7 +63,9 @@ def role_publish(datadir: str, count: int, concurrency: int, rate: float) -> Non
                 for i in range(per_task):
                     if rate:
                         await trio.sleep_until(begin + i * concurrency / rate)
-                    await bus.publish("bench.tick", {"n": offset + i, "t0": time.time(), "text": "x" * 100})
+                    # A typed event with about the old payload's size; its body carries the send time.
+                    tick = json.dumps({"n": offset + i, "t0": time.time(), "text": "x" * 100})
+                    await bus.publish(ChatSendRequested(body=tick, system=True))
 
             start = time.perf_counter()
             async with trio.open_nursery() as nursery:
@@ -77,16 +80,17 @@ def role_publish(datadir: str, count: int, concurrency: int, rate: float) -> Non
 
 def role_subscribe(datadir: str, count: int) -> None:
     from owncast_cli.bus import open_bus
+    from owncast_cli.bus.catalog import ChatSendRequested
     from owncast_cli.db import open_database
 
     async def main() -> None:
         db = open_database(Path(datadir) / "owncast.db")
         latencies = []
         async with open_bus(db, Path(datadir) / "run", "bench-sub") as bus:
-            async with bus.subscribe(types=["bench.tick"]) as sub:
+            async with bus.subscribe(types=[ChatSendRequested]) as sub:
                 print("ready", flush=True)
                 async for event in sub:
-                    latencies.append(time.time() - event.data["t0"])
+                    latencies.append(time.time() - json.loads(event.data["body"])["t0"])
                     if len(latencies) >= count:
                         break
         print(json.dumps({"latencies": latencies}), flush=True)
